@@ -1,0 +1,22 @@
+from django import forms
+
+from bookclub.accounts.models import User, time_zone_choices
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=[("", "Use the site's time zone (UTC)")], required=False,
+        help_text="Meeting times are shown in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "time_zone", "email_notifications"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            ("", "Use the site's time zone (UTC)"),
+            *time_zone_choices(),
+        ]

@@ -1,0 +1,70 @@
+"""Members of bookclub.
+
+A custom user from day one so profile fields live on the account row and no
+join is needed to show a member's name beside their words.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone we know.")
+
+
+class User(AbstractUser):
+    """A member: everyone signed up. Staff are the admins who curate the catalog."""
+
+    display_name = models.CharField(max_length=80, blank=True)
+    bio = models.TextField("short bio", max_length=500, blank=True)
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
+    email_notifications = models.BooleanField(
+        "email me about replies and mentions", default=True
+    )
+
+    class Meta:
+        permissions = [
+            (
+                "organise_any_club",
+                "Can schedule and manage discussions in every club, not only those it organises",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.is_staff
+
+    def can_organise(self, club=None) -> bool:
+        """Organisers schedule discussions: staff and site-wide organisers anywhere, others per club."""
+        if not self.is_active:
+            return False
+        if self.is_staff or self.has_perm("accounts.organise_any_club"):
+            return True
+        if club is None:
+            return False
+        return club.is_organiser(self)

@@ -1,0 +1,26 @@
+"""Member profiles: a public page per member and an edit form for one's own."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from bookclub.accounts.forms import ProfileForm
+from bookclub.accounts.models import User
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    """A member's public profile."""
+    member = get_object_or_404(User, username=username, is_active=True)
+    return render(request, "accounts/profile.html", {"member": member})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """Edit one's own display name, bio, time zone and email preferences."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect(request.user)
+    return render(request, "accounts/profile_edit.html", {"form": form})

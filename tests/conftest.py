@@ -1,0 +1,106 @@
+"""Fixtures shared by every test module: small explicit factories and a real browser."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+
+_sequence = itertools.count(1)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached fragments must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user(**overrides) -> a verified member with password 'correct horse battery'."""
+
+    def make(**overrides):
+        number = next(_sequence)
+        password = overrides.pop("password", "correct horse battery")
+        fields = {"username": f"reader{number}", "email": f"reader{number}@example.org"}
+        fields.update(overrides)
+        user = django_user_model.objects.create_user(password=password, **fields)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Real headless Chromium driven by Playwright (never a downloaded browser build)."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}; install it with `apt-get install chromium`."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make between browser steps are still plain synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: every test must really run there."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") and skipped and exitstatus == 0:
+        reporter.write_line(
+            f"CI: {len(skipped)} test(s) were skipped; CI requires every test to run.", red=True
+        )
+        session.exitstatus = 1
