@@ -22,4 +22,13 @@ class Migration(migrations.Migration):
                 'ordering': ['title'],
             },
         ),
+        migrations.CreateModel(
+            name='Source',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('recommendations', 'book-recommendation site'), ('library_catalog', 'library catalog'), ('review_blog', 'review blog'), ('book_review_blog', 'book-review blog'), ('encyclopedia', 'encyclopedia article')], max_length=32)),
+                ('title', models.CharField(max_length=255)),
+                ('file', models.CharField(help_text='File name in seeds/.', max_length=255, unique=True)),
+            ],
+        ),
     ]
