@@ -56,7 +56,8 @@ def run(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_installed("test")
-    sh(PYTHON, "-m", "pytest", *args)
+    # The whole suite runs on both cores unless the caller picks tests or workers.
+    sh(PYTHON, "-m", "pytest", *(args or ["-n", "2"]))
 
 
 COMMANDS = {"run": run, "test": test}

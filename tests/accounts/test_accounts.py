@@ -1,0 +1,147 @@
+"""Members sign up, verify their email, log in with username or email, and log out."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from bookclub.accounts.models import User
+
+PASSWORD = "a long and unusual passphrase"
+
+
+def sign_up(client, username="kathy", email="kathy@hailsham.example", password=PASSWORD):
+    return client.post(
+        "/accounts/signup/",
+        {"username": username, "email": email, "password1": password, "password2": password},
+    )
+
+
+def confirmation_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body).group(1)
+
+
+@pytest.mark.django_db
+def test_sign_up_verify_log_in_and_log_out(client):
+    response = sign_up(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get(username="kathy")
+    assert not user.emailaddress_set.get().verified
+
+    assert len(mail.outbox) == 1
+    link = confirmation_link(mail.outbox[0])
+    # Visiting the link asks for confirmation; only the POST verifies.
+    assert client.get(link).status_code == 200
+    assert not user.emailaddress_set.get().verified
+    client.post(link)
+    assert user.emailaddress_set.get().verified
+
+    client.post("/accounts/logout/")
+    assert client.get("/profile/").status_code == 302, "logged out: profile needs login"
+
+    response = client.post("/accounts/login/", {"login": "kathy", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/profile/").status_code == 200
+    client.post("/accounts/logout/")
+
+    response = client.post(
+        "/accounts/login/", {"login": "kathy@hailsham.example", "password": PASSWORD}
+    )
+    assert response.status_code == 302, "email works as the login too"
+    assert client.get("/profile/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_unverified_member_cannot_log_in_until_the_email_is_confirmed(client):
+    sign_up(client)
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/", {"login": "kathy", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert client.get("/profile/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_signup_form_shows_field_errors(client):
+    response = sign_up(client, username="", email="not-an-email", password="short")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "Enter a valid email address." in html
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_are_rate_limited_with_a_clear_message(client, member):
+    for _ in range(5):
+        response = client.post(
+            "/accounts/login/", {"login": member.username, "password": "wrong password"}
+        )
+        assert response.status_code == 200
+        assert b"not correct" in response.content
+    response = client.post(
+        "/accounts/login/", {"login": member.username, "password": "correct horse battery"}
+    )
+    assert response.status_code == 429 or b"Too many failed login attempts" in response.content
+    assert b"Too many" in response.content
+    assert client.get("/profile/").status_code == 302, "the limit holds even for the right password"
+
+
+@pytest.mark.django_db
+def test_sign_ups_from_one_address_are_rate_limited(client):
+    for number in range(5):
+        assert (
+            sign_up(client, username=f"reader{number}", email=f"r{number}@x.example").status_code
+            == 302
+        )
+        client.post("/accounts/logout/")
+    response = sign_up(client, username="one_too_many", email="more@x.example")
+    assert response.status_code == 429
+    assert b"Too many" in response.content
+    assert not User.objects.filter(username="one_too_many").exists()
+
+
+@pytest.mark.django_db
+def test_member_edits_their_profile_and_it_shows_publicly(member_client, member, client):
+    response = member_client.post(
+        "/profile/",
+        {"display_name": "Kathy H.", "bio": "Carer. Reader.", "time_zone": "Europe/London"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.time_zone == "Europe/London"
+    page = client.get(f"/members/{member.username}/").content.decode()
+    assert "Kathy H." in page and "Carer. Reader." in page
+
+
+@pytest.mark.django_db
+def test_profile_rejects_an_unknown_time_zone_with_a_field_error(member_client, member):
+    response = member_client.post("/profile/", {"display_name": "K", "time_zone": "Mars/Olympus"})
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    member.refresh_from_db()
+    assert member.time_zone == ""
+
+
+@pytest.mark.django_db
+def test_profile_bio_is_escaped(member_client, member, client):
+    member_client.post(
+        "/profile/", {"display_name": "<b>x</b>", "bio": "<script>alert(1)</script>"}
+    )
+    page = client.get(f"/members/{member.username}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.django_db
+def test_roles_member_organiser_and_admin(make_user):
+    member = make_user()
+    admin = make_user(is_staff=True)
+    assert not member.can_organise() and not member.is_admin
+    assert admin.can_organise() and admin.is_admin
+    from django.contrib.auth.models import Permission
+
+    member.user_permissions.add(Permission.objects.get(codename="organise_any_club"))
+    member = User.objects.get(pk=member.pk)  # permissions are cached per instance
+    assert member.can_organise()
