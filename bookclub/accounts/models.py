@@ -58,7 +58,7 @@ class User(AbstractUser):
         return self.is_active and self.is_staff
 
     def can_organise(self, club=None) -> bool:
-        """Organisers schedule discussions: staff and site-wide organisers anywhere, others per club."""
+        """Staff and site-wide organisers organise anywhere; everyone else per club."""
         if not self.is_active:
             return False
         if self.is_staff or self.has_perm("accounts.organise_any_club"):
