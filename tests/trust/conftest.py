@@ -1,0 +1,56 @@
+"""The pages the trust suite checks, signed in and out, and the tools it checks them with.
+
+Each new main page is added to `main_pages` once, and every check (HTML validity,
+accessibility) covers it from then on.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@dataclass(frozen=True)
+class TrustPage:
+    label: str
+    path: str
+    signed_in: bool
+
+
+def require(tool_path: Path | str | None, what: str) -> None:
+    """A missing checker skips locally but fails in CI, where every check must run."""
+    if tool_path and (Path(tool_path).exists() or shutil.which(str(tool_path))):
+        return
+    message = f"{what} is not installed; `npm ci` (and `apt-get install default-jre`) provide it."
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def main_pages(make_user) -> tuple[list[TrustPage], object]:
+    """Builds the data the main pages need and returns them with the member who signs in."""
+    member = make_user(display_name="Kathy H.", bio="Carer.")
+    pages = []
+    for signed_in in (False, True):
+        pages += [
+            TrustPage("home", "/", signed_in),
+            TrustPage("profile", member.get_absolute_url(), signed_in),
+            TrustPage("not found", "/no/such/page/", signed_in),
+        ]
+    pages += [
+        TrustPage("sign up", "/accounts/signup/", False),
+        TrustPage("log in", "/accounts/login/", False),
+        TrustPage("password reset", "/accounts/password/reset/", False),
+        TrustPage("profile edit", "/profile/", True),
+        TrustPage("password change", "/accounts/password/change/", True),
+    ]
+    return pages, member
