@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -54,8 +55,22 @@ def run(args: list[str]) -> None:
     sh(*manage, "runserver", address)
 
 
+def ensure_checkers() -> None:
+    """The trust suite's Nu HTML Checker and axe-core come from npm, when npm is here."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed"
+    if not shutil.which("npm"):
+        print("npm not found: HTML-validity and accessibility checks will be skipped.")
+        return
+    if stamp.exists() and stamp.read_text() == lock.read_text():
+        return
+    sh("npm", "ci", "--no-audit", "--no-fund", "--silent")
+    stamp.write_text(lock.read_text())
+
+
 def test(args: list[str]) -> None:
     ensure_installed("test")
+    ensure_checkers()
     # The whole suite runs on both cores unless the caller picks tests or workers.
     sh(PYTHON, "-m", "pytest", *(args or ["-n", "2"]))
 
