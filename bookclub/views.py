@@ -17,6 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers, without touching the database (also the bench's ceiling)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers a query, 503 when it does not (for load balancers)."""
     try:
