@@ -44,6 +44,7 @@ def test_signup_and_admin_pages_load(client):
     assert b"Log in" in response.content
 
 
+@pytest.mark.django_db
 def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/livez")
