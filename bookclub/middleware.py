@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import zoneinfo
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -62,6 +62,21 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+def database_unreachable(exception: Exception) -> bool:
+    """True for a lost or refused connection; False for bugs such as a missing table."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    connection = connections["default"]
+    if connection.connection is None:
+        return True
+    try:
+        return not connection.is_usable()
+    except Exception:  # noqa: BLE001 - a broken connection may fail in any way
+        return True
+
+
 class DatabaseUnavailableMiddleware:
     """Turns a lost database connection into a fast, friendly 503 instead of a 500."""
 
@@ -72,9 +87,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if database_unreachable(exception):
             logger.warning("Database unavailable: %s", exception)
             response = TemplateResponse(request, "503.html", status=503)
             response.headers["Retry-After"] = "10"
