@@ -44,6 +44,22 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class RejectNulCharactersMiddleware:
+    """A NUL in the path or query string is never meaningful, and PostgreSQL refuses it
+    in text: answer 400 up front instead of a 500 from deep inside a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query_values = (value for values in request.GET.lists() for value in values[1])
+        if "\x00" in request.path or any("\x00" in value for value in query_values):
+            from bookclub.views import bad_request
+
+            return bad_request(request, "The address contained a NUL character.")
+        return self.get_response(request)
+
+
 class UserTimezoneMiddleware:
     """Shows every date and time in the signed-in member's own time zone."""
 
