@@ -53,6 +53,9 @@ class MeetingForm(forms.ModelForm):
     starts = WallClockField(label="Starts", help_text="Local time in the meeting's time zone.")
     ends = WallClockField(label="Ends")
     time_zone = forms.ChoiceField(choices=time_zone_choices)
+    online_url = forms.URLField(
+        label="Online link", required=False, assume_scheme="https", help_text="Shown to members only."
+    )
 
     class Meta:
         model = Meeting

@@ -158,7 +158,7 @@ class Invite(models.Model):
     club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="invites")
     token = models.CharField(max_length=64, unique=True, default=_new_invite_token)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
