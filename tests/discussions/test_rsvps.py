@@ -82,7 +82,9 @@ def test_cancelled_meetings_take_no_rsvps(full_house):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_going_rsvps_never_overfill_and_queue_in_order(make_user, make_club, make_meeting):
+def test_concurrent_going_rsvps_never_overfill_and_queue_in_order(
+    make_user, make_club, make_meeting
+):
     """Eight members press "going" at once for three seats, on SQLite and PostgreSQL."""
     members = [make_user() for _ in range(8)]
     meeting = make_meeting(make_club(members=members), capacity=3)
@@ -125,8 +127,11 @@ def test_concurrent_going_rsvps_never_overfill_and_queue_in_order(make_user, mak
     def leave(user_id):
         try:
             barrier.wait()
-            rsvp_set(meeting=meeting, user=members[0].__class__.objects.get(pk=user_id),
-                     response=NOT_GOING)
+            rsvp_set(
+                meeting=meeting,
+                user=members[0].__class__.objects.get(pk=user_id),
+                response=NOT_GOING,
+            )
         except Exception as error:  # noqa: BLE001
             errors.append(error)
         finally:
