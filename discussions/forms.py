@@ -54,7 +54,10 @@ class MeetingForm(forms.ModelForm):
     ends = WallClockField(label="Ends")
     time_zone = forms.ChoiceField(choices=time_zone_choices)
     online_url = forms.URLField(
-        label="Online link", required=False, assume_scheme="https", help_text="Shown to members only."
+        label="Online link",
+        required=False,
+        assume_scheme="https",
+        help_text="Shown to members only.",
     )
 
     class Meta:

@@ -7,11 +7,14 @@ unique (meeting, member) constraint, in the same transaction as the send.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
 from discussions.services.meetings import reminder_send, reminders_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -27,13 +30,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, hours: int = 24, verbosity: int = 1, **options):
         due = list(reminders_due(window=timedelta(hours=hours)))
-        sent = 0
+        sent = failed = 0
         for rsvp in due:
             if dry_run:
                 if verbosity >= 1:
                     self.stdout.write(f"Would remind {rsvp.user} about {rsvp.meeting}")
                 continue
-            if reminder_send(rsvp=rsvp):
+            try:
+                was_sent = reminder_send(rsvp=rsvp)
+            except Exception:
+                # Its log row rolled back with the failed send, so the next run retries it;
+                # one bad address must not stop everyone else's reminders.
+                logger.exception("Reminder to %s for meeting %s failed", rsvp.user, rsvp.meeting_id)
+                failed += 1
+                continue
+            if was_sent:
                 sent += 1
                 if verbosity >= 2:
                     self.stdout.write(f"Reminded {rsvp.user} about {rsvp.meeting}")
@@ -41,3 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Dry run: {len(due)} reminder(s) due."))
         elif verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder(s)."))
+        if failed:
+            self.stderr.write(
+                self.style.ERROR(f"{failed} reminder(s) failed; they will be retried.")
+            )
