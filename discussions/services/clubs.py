@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from discussions.models import Club, Invite, JoinRequest, Membership
+from discussions.models import RSVP, Club, Invite, JoinRequest, Meeting, Membership
 
 
 def _unique_slug(name: str) -> str:
@@ -123,7 +123,23 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    """Remove a member (or let them leave); never the last organiser."""
+    """Remove a member (or let them leave); never the last organiser.
+
+    Their seats at upcoming meetings go to the waitlist.
+    """
+    from discussions.services.rsvps import rsvp_set
+
     list(membership.club.memberships.select_for_update().filter(role=Membership.Role.ORGANISER))
     _check_keeps_an_organiser(membership)
+    upcoming = (
+        RSVP.objects.filter(
+            user=membership.user,
+            meeting__club=membership.club,
+            meeting__in=Meeting.objects.upcoming().active(),
+        )
+        .exclude(response=RSVP.Response.NOT_GOING)
+        .select_related("meeting__club")
+    )
+    for rsvp in upcoming:
+        rsvp_set(meeting=rsvp.meeting, user=membership.user, response=RSVP.Response.NOT_GOING)
     membership.delete()

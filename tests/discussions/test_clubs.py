@@ -153,3 +153,22 @@ def test_club_names_are_validated(member_client, name):
         {"name": name, "visibility": "public", "join_policy": "open"},
     )
     assert response.status_code == 400
+
+
+def test_a_removed_members_seat_goes_to_the_waitlist(
+    client, organiser, make_user, public_club, make_meeting
+):
+    from discussions.models import RSVP
+    from discussions.services.rsvps import rsvp_set
+
+    seated, waiting = make_user(), make_user()
+    memberships = [Membership.objects.create(club=public_club, user=u) for u in (seated, waiting)]
+    meeting = make_meeting(public_club, capacity=1)
+    rsvp_set(meeting=meeting, user=seated, response=RSVP.Response.GOING)
+    rsvp_set(meeting=meeting, user=waiting, response=RSVP.Response.GOING)
+    client.force_login(organiser)
+    client.post(
+        reverse("discussions:membership_remove", args=[public_club.slug, memberships[0].pk])
+    )
+    assert meeting.rsvps.get(user=waiting).response == RSVP.Response.GOING
+    assert meeting.rsvps.get(user=seated).response == RSVP.Response.NOT_GOING

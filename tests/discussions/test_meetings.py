@@ -326,3 +326,17 @@ def test_home_lists_members_upcoming_meetings_across_clubs(
     client.logout()
     page = client.get(reverse("home")).content.decode()
     assert "My meeting" in page and "Their meeting" in page
+
+
+def test_meeting_page_query_count_does_not_grow_with_rsvps(
+    client, make_user, public_club, make_meeting, django_assert_max_num_queries
+):
+    meeting = make_meeting(public_club, capacity=5)
+    for _ in range(12):
+        user = make_user()
+        Membership.objects.create(club=public_club, user=user)
+        rsvp_set(meeting=meeting, user=user, response=RSVP.Response.GOING)
+    client.force_login(user)
+    with django_assert_max_num_queries(16):
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "5 going of 5 seats (0 left), 7 on the waitlist" in page
