@@ -24,7 +24,9 @@ from discussions.views.base import HtmxHttpRequest, render_page
 def meeting_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Organisers schedule a meeting (?book=<id> preselects a poll's winner)."""
     club = permissions.club_for_organiser(request.user, slug)
-    initial = {"time_zone": request.user.time_zone or "UTC"}
+    # Clubs usually meet in one place: start from the zone of their latest meeting.
+    last_zone = club.meetings.order_by("-created_at").values_list("time_zone", flat=True).first()
+    initial = {"time_zone": last_zone or request.user.time_zone or "UTC"}
     book_id = request.GET.get("book", "")
     if book_id.isdigit() and (book := Book.objects.filter(pk=book_id).first()):
         initial.update(book=book, title=f"Discussion: {book.title}")

@@ -71,6 +71,9 @@ def poll_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast or replace a ranked ballot."""
     club = permissions.club_for_member(request.user, slug)
     poll = permissions.poll_in(club, pk)
+    if poll.is_closed():
+        messages.error(request, "This poll has closed; ballots can no longer change.")
+        return redirect(poll)
     candidates = list(poll.candidates.select_related("book"))
     form = BallotForm(request.POST, candidates=candidates)
     if form.is_valid():

@@ -152,3 +152,15 @@ def test_the_online_link_is_for_members_only(client, member, public_club, make_m
     client.force_login(member)
     assert b"room-42" in client.get(page).content
     assert b"room-42" in client.get(ics).content
+
+
+def test_out_of_range_and_unknown_ids_are_404_not_500(client, public_club):
+    for url in (
+        f"/clubs/{public_club.slug}/meetings/99999999999999999999999/",
+        f"/clubs/{public_club.slug}/meetings/12345/calendar.ics",
+        f"/clubs/{public_club.slug}/polls/99999999999999999999999/",
+        "/clubs/no-such-club/",
+        "/clubs/no-such-club/calendar.ics",
+        "/clubs/no-such-club/meetings.atom",
+    ):
+        assert client.get(url).status_code == 404, url

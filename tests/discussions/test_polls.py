@@ -186,3 +186,14 @@ def test_organiser_opens_a_poll_through_the_form(client, organiser, public_club,
         {"title": "Too late", "closes_at": "2001-01-01T10:00", "books": [books[0].pk]},
     )
     assert past.status_code == 400 and b"must be in the future" in past.content
+
+
+def test_voting_on_a_closed_poll_changes_nothing_and_says_why(client, poll, member):
+    Membership.objects.create(club=poll.club, user=member)
+    poll_close(poll=poll)
+    client.force_login(member)
+    first = poll.candidates.first()
+    url = reverse("discussions:poll_vote", args=[poll.club.slug, poll.pk])
+    response = client.post(url, {f"rank_{first.pk}": "1"}, follow=True)
+    assert "ballots can no longer change" in response.content.decode()
+    assert not Ballot.objects.exists()
