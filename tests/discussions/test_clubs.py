@@ -172,3 +172,15 @@ def test_a_removed_members_seat_goes_to_the_waitlist(
     )
     assert meeting.rsvps.get(user=waiting).response == RSVP.Response.GOING
     assert meeting.rsvps.get(user=seated).response == RSVP.Response.NOT_GOING
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, make_club):
+    make_club(name="Poetry Night")
+    response = client.get(
+        reverse("discussions:club_list"),
+        {"q": "poe"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
