@@ -340,3 +340,38 @@ def test_meeting_page_query_count_does_not_grow_with_rsvps(
     with django_assert_max_num_queries(16):
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert "5 going of 5 seats (0 left), 7 on the waitlist" in page
+
+
+def test_postponing_then_setting_new_times_reschedules(member, public_club, make_meeting):
+    from discussions.calendars import meeting_calendar
+    from discussions.services.meetings import meeting_postpone, meeting_update
+    from discussions.structured_data import meeting_event_data
+
+    Membership.objects.create(club=public_club, user=member)
+    meeting = make_meeting(public_club)
+    rsvp_set(meeting=meeting, user=member, response=RSVP.Response.GOING)
+    assert meeting_postpone(meeting=meeting) == ["status"]
+    meeting.refresh_from_db()
+    assert meeting_event_data(meeting, members_view=False)["eventStatus"].endswith("EventPostponed")
+    event = Calendar.from_ical(meeting_calendar(meeting, members_view=False)).walk("VEVENT")[0]
+    assert str(event["STATUS"]) == "TENTATIVE"
+    later = meeting.starts_at + datetime.timedelta(days=14)
+    changes = meeting_update(
+        meeting=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=2)
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+    assert set(changes) == {"start time", "end time", "status"}
+    assert meeting.sequence == 2
+    assert len(mail.outbox) == 2
+
+
+def test_members_who_opted_out_of_email_are_not_notified(make_user, public_club, make_meeting):
+    from discussions.services.meetings import meeting_notify_change
+
+    quiet = make_user(email_notifications=False)
+    Membership.objects.create(club=public_club, user=quiet)
+    meeting = make_meeting(public_club)
+    rsvp_set(meeting=meeting, user=quiet, response=RSVP.Response.GOING)
+    assert meeting_notify_change(meeting=meeting, changes=["place"]) == 0
+    assert mail.outbox == []
