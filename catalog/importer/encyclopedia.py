@@ -14,7 +14,6 @@ from pathlib import Path
 from catalog import isbn as isbn_rules
 from catalog.importer.documents import (
     AuthorFacts,
-    AwardFacts,
     BookRef,
     CharacterFacts,
     CriticFacts,
@@ -270,18 +269,20 @@ CITATION = re.compile(
     r"(?:\((?P<date>[^)]+)\)\. )?"
     r"\"(?P<title>.+?)\"\.? (?P<publication>.+?)\.(?: [A-Z0-9]|$)"
 )
+NAME = r"[A-Z][\w.'’]+ [A-Z][\w.'’]+"
+PLACE = r"[A-Z][\w.' ]+?"
 CRITIC_LEADS = [
     re.compile(
-        r"^In (?P<publication>[A-Z][\w ]+), (?:author |critic )?(?P<critic>[A-Z][\w.'’ ]+?) (?:highlights|writes|argues|notes)"
+        r"^In (?P<publication>[A-Z][\w ]+), (?:author |critic )?"
+        r"(?P<critic>[A-Z][\w.'’ ]+?) (?:highlights|writes|argues|notes)"
+    ),
+    re.compile(rf"^(?P<critic>{NAME}), (?:in|a writer for|writing in) (?P<publication>{PLACE}),"),
+    re.compile(
+        rf"^(?P<critic>{NAME}) from (?P<publication>{PLACE}) (?:suggested|wrote|said|argued)"
     ),
     re.compile(
-        r"^(?P<critic>[A-Z][\w.'’]+ [A-Z][\w.'’]+), (?:in|a writer for|writing in) (?P<publication>[A-Z][\w.' ]+?),"
-    ),
-    re.compile(
-        r"^(?P<critic>[A-Z][\w.'’]+ [A-Z][\w.'’]+) from (?P<publication>[A-Z][\w.' ]+?) (?:suggested|wrote|said|argued)"
-    ),
-    re.compile(
-        r"^(?:[A-Z][a-z]+ )?(?:author |writer |critic )?(?P<critic>[A-Z][\w.'’]+ [A-Z][\w.'’]+) (?:speculates|labeled|labelled|wrote|argues|suggests)"
+        rf"^(?:[A-Z][a-z]+ )?(?:author |writer |critic )?(?P<critic>{NAME}) "
+        r"(?:speculates|labeled|labelled|wrote|argues|suggests)"
     ),
 ]
 
@@ -303,10 +304,14 @@ def _critic(paragraph: Paragraph, references: dict[str, str], kind: str) -> Crit
     published_on, label = (None, "")
     if citation and citation["date"]:
         published_on, label = parse_partial_date(citation["date"])
-    if citation and not (published_on or label):
-        # Some citations give the date after the publication: “… Scotland. 24 September 2012.”
-        if dated := re.search(r"\. (\d{1,2} [A-Z][a-z]+ \d{4})\. Retrieved", references[cited[-1]]):
-            published_on, label = parse_partial_date(dated[1])
+    # Some citations give the date after the publication: “… Scotland. 24 September 2012.”
+    dated = (
+        re.search(r"\. (\d{1,2} [A-Z][a-z]+ \d{4})\. Retrieved", references.get(cited[-1], ""))
+        if cited
+        else None
+    )
+    if citation and dated and not (published_on or label):
+        published_on, label = parse_partial_date(dated[1])
     publication = clean(lead.groupdict().get("publication") or "")
     if not publication and citation:
         publication = clean(citation["publication"])

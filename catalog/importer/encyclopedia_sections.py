@@ -49,7 +49,8 @@ def awards_from(text: str) -> list[AwardFacts]:
             )
         )
     for ranked in re.finditer(
-        r"(?:In (?P<year>\d{4}), )?the novel ranked (?P<rank>\d+)(?:st|nd|rd|th) on (?P<list>[^.]+)",
+        r"(?:In (?P<year>\d{4}), )?the novel ranked (?P<rank>\d+)(?:st|nd|rd|th) "
+        r"on (?P<list>[^.]+)",
         text,
     ):
         awards.append(
@@ -98,10 +99,10 @@ def adaptations_from(paragraphs: list[str], book_title: str) -> list[AdaptationF
             status = Adaptation.Status.STAGED
         else:
             status = Adaptation.Status.RELEASED
-        year = None
-        if status not in {Adaptation.Status.CANCELLED, Adaptation.Status.IN_DEVELOPMENT}:
-            if found := re.search(r"\b(1[89]\d\d|20\d\d)\b", text):
-                year = int(found[1])
+        # A cancelled or optioned project's only year is when that was announced.
+        unreleased = status in {Adaptation.Status.CANCELLED, Adaptation.Status.IN_DEVELOPMENT}
+        found = re.search(r"\b(1[89]\d\d|20\d\d)\b", text)
+        year = int(found[1]) if found and not unreleased else None
         country = ""
         if found := re.search(r"\b(?:In|set in) (?P<country>[A-Z][a-z]+)\b(?: \d{4})?", text):
             country = found["country"]

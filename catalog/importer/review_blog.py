@@ -1,4 +1,4 @@
-"""The personal review blog: subjects, the blogger's rating and review, recommendations, “Coming up”."""
+"""The personal review blog: subjects, rating, review, recommendations and “Coming up”."""
 
 from __future__ import annotations
 

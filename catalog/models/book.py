@@ -89,6 +89,49 @@ class BookQuerySet(models.QuerySet):
             Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
         ).annotate(edition_count=models.Count("editions", distinct=True))
 
+    def for_detail(self) -> BookQuerySet:
+        """Everything the book page shows, in a fixed number of queries however much there is."""
+        from catalog.models.facts import Adaptation, CriticReview, ExternalRating
+        from catalog.models.facts import Recommendation, RelatedBook
+
+        return self.select_related(
+            "original_title_source",
+            "first_published_source",
+            "original_publication_source",
+            "series_source",
+            "preceded_by",
+            "followed_by",
+        ).prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+            Prefetch(
+                "authorships__author__books",
+                queryset=Book.objects.sorted_by("year"),
+            ),
+            Prefetch(
+                "book_subjects", queryset=BookSubject.objects.select_related("subject", "source")
+            ),
+            Prefetch("mentions", queryset=Mention.objects.select_related("source")),
+            "editions__sources",
+            Prefetch("descriptions", queryset=_with_source("Description")),
+            Prefetch("characters", queryset=_with_source("Character")),
+            "awards__sources",
+            Prefetch(
+                "adaptations",
+                queryset=Adaptation.objects.prefetch_related("credits", "sources"),
+            ),
+            Prefetch("criticreviews", queryset=CriticReview.objects.select_related("source")),
+            Prefetch("externalratings", queryset=ExternalRating.objects.select_related("source")),
+            Prefetch("recommendations", queryset=Recommendation.objects.select_related("source")),
+            Prefetch(
+                "relatedbooks",
+                queryset=RelatedBook.objects.select_related("related", "source").prefetch_related(
+                    Prefetch(
+                        "related__authorships", queryset=Authorship.objects.select_related("author")
+                    )
+                ),
+            ),
+        )
+
     def sorted_by(self, key: str) -> BookQuerySet:
         orderings = {
             "title": ["title"],
@@ -97,6 +140,12 @@ class BookQuerySet(models.QuerySet):
             "-year": [models.F("first_published_year").desc(nulls_last=True), "title"],
         }
         return self.order_by(*orderings.get(key, orderings["title"]))
+
+
+def _with_source(model_name: str):
+    from catalog import models as catalog_models
+
+    return getattr(catalog_models, model_name).objects.select_related("source")
 
 
 class Book(models.Model):
