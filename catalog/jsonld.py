@@ -48,9 +48,7 @@ def book_jsonld(book: Book) -> dict:
         ]
     if awards := list(book.awards.all()):
         data["award"] = [_award(award) for award in awards]
-    same_as = sorted(
-        {m.source.url for m in book.mentions.all() if m.source.url and not m.context}
-    )
+    same_as = sorted({m.source.url for m in book.mentions.all() if m.source.url and not m.context})
     if same_as:
         data["sameAs"] = same_as
     return data

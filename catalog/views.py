@@ -15,7 +15,12 @@ from catalog.models import Author, Book, Edition, Subject
 from catalog.pages import book_sections
 from catalog.search import search_books
 
-SORTS = {"title": "Title A–Z", "-title": "Title Z–A", "year": "Oldest first", "-year": "Newest first"}
+SORTS = {
+    "title": "Title A–Z",
+    "-title": "Title Z–A",
+    "year": "Oldest first",
+    "-year": "Newest first",
+}
 
 
 class HtmxHttpRequest(HttpRequest):

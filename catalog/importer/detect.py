@@ -11,26 +11,29 @@ import re
 from catalog.importer.text import SeedError
 from catalog.models.book import Source
 
-# (kind, what it must contain): every pattern must match somewhere in the text.
+# (kind, landmarks): a document is of the first kind any of whose landmarks it contains.
+# Landmarks sit near the top of each page, so a truncated document is still
+# recognised and its parser can say what is missing.
 SIGNATURES: list[tuple[str, list[str]]] = [
     (Source.Kind.ENCYCLOPEDIA, [r"^From Wikipedia, the free encyclopedia$"]),
     (
         Source.Kind.LIBRARY_CATALOG,
-        [r"^Powered by BiblioCommons\.?$|^Branch Call Number:", r"^ISBN:", r"^Publisher:"],
+        [
+            r"^\((?:Book|eBook|Audiobook|Large Print)[^)]*- \d{4}\)$",
+            r"^Average Rating: [\d.]+ stars? out of \d+",
+            r"^Powered by BiblioCommons",
+        ],
     ),
+    (Source.Kind.BOOK_REVIEW_BLOG, [r"^[“\"].+[”\"] by .+ BOOK REVIEW$"]),
+    (Source.Kind.REVIEW_BLOG, [r"^Subject Matter: "]),
     (Source.Kind.RECOMMENDATIONS, [r"^Why read it\?$", r"^From .+?['’]s list on .+\.$"]),
-    (
-        Source.Kind.BOOK_REVIEW_BLOG,
-        [r"BOOK REVIEW$", r"^Genre:", r"Rating:.*\(\d+(?:\.\d+)?/\d+\)$"],
-    ),
-    (Source.Kind.REVIEW_BLOG, [r"^By:? ", r"^Subject Matter:", r"^Rating: \d+(?:\.\d+)?/\d+$"]),
 ]
 
 
 def detect_kind(path, text: str) -> str:
     """The Source.Kind of a document, or SeedError when no known kind matches."""
     for kind, patterns in SIGNATURES:
-        if all(re.search(pattern, text, re.MULTILINE) for pattern in patterns):
+        if any(re.search(pattern, text, re.MULTILINE) for pattern in patterns):
             return kind
     raise SeedError(
         path,

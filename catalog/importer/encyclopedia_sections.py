@@ -15,7 +15,7 @@ def awards_from(text: str) -> list[AwardFacts]:
     """Shortlistings, wins, “named the best …” and ranked lists mentioned in a passage."""
     text = re.sub(r"\s*\([^)]*\)", "", text)  # asides such as an earlier win for another book
     awards: list[AwardFacts] = []
-    if shortlist := re.search(r"shortlisted for (?P<list>.+?)\.(?:\s|$)", text):
+    if shortlist := re.search(r"shortlisted for (?P<list>.+?(?:Prize|Award))\.", text):
         for item in re.finditer(
             r"the (?P<year>\d{4}) (?P<name>[A-Z][^,]*?(?:Prize|Award))", shortlist["list"]
         ):
