@@ -34,12 +34,28 @@ class EditionForm(forms.ModelForm):
     isbn13 = forms.CharField(
         label="ISBN",
         max_length=32,
-        help_text="ISBN-10 or ISBN-13; hyphens and spaces are ignored, the check digit is verified.",
+        help_text="ISBN-10 or ISBN-13; hyphens and spaces are ignored; the check digit must match.",
     )
 
     class Meta:
         model = Edition
-        fields = "__all__"
+        fields = [
+            "book",
+            "isbn13",
+            "publisher",
+            "place",
+            "year",
+            "published_on",
+            "edition_statement",
+            "binding",
+            "pages",
+            "dimensions",
+            "call_number_dewey",
+            "call_number_lc",
+            "call_number_local",
+            "cover_artist",
+            "sources",
+        ]
 
     def clean_isbn13(self) -> str:
         try:

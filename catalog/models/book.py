@@ -91,8 +91,13 @@ class BookQuerySet(models.QuerySet):
 
     def for_detail(self) -> BookQuerySet:
         """Everything the book page shows, in a fixed number of queries however much there is."""
-        from catalog.models.facts import Adaptation, CriticReview, ExternalRating
-        from catalog.models.facts import Recommendation, RelatedBook
+        from catalog.models.facts import (
+            Adaptation,
+            CriticReview,
+            ExternalRating,
+            Recommendation,
+            RelatedBook,
+        )
 
         return self.select_related(
             "original_title_source",

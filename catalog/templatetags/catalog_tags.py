@@ -27,8 +27,10 @@ def provenance(sources) -> str:
     """“from the library catalog and the encyclopedia article” for one source or several."""
     if sources is None:
         return ""
-    if not isinstance(sources, list | tuple | set):
-        sources = [sources] if hasattr(sources, "kind") else list(sources.all())
+    if hasattr(sources, "kind"):
+        sources = [sources]
+    elif hasattr(sources, "get_queryset"):  # a related manager; a QuerySet iterates its cache
+        sources = sources.all()
     labels = list(dict.fromkeys(f"the {s.get_kind_display()}" for s in sources if s is not None))
     if not labels:
         return "added by the catalog editors"
