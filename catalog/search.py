@@ -66,7 +66,7 @@ def _postgres(query: str) -> QuerySet[Book]:
         return Book.objects.none()
     vector = (
         SearchVector("title", "original_title", weight="A", config="english")
-        + SearchVector("search_authors", weight="B", config="simple")
+        + SearchVector("search_authors", weight="B", config="english")
         + SearchVector("search_keywords", weight="C", config="english")
     )
     # Every word must match; the last one as a prefix, so “ishig” finds Ishiguro mid-typing.
