@@ -80,7 +80,9 @@ def test_search_page_redirects_a_known_isbn_to_its_book(client, seeded):
     assert response.status_code == 302 and response["Location"] == BOOK_URL
 
 
-def test_search_page_without_javascript_lists_results(client, seeded, django_assert_max_num_queries):
+def test_search_page_without_javascript_lists_results(
+    client, seeded, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(6):
         response = client.get("/search/", {"q": "ishiguro"})
     html = response.content.decode()

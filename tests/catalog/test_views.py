@@ -159,7 +159,9 @@ def test_malformed_isbn_is_a_400_with_a_clear_message(client, seeded, raw, messa
     assert message in response.content.decode()
 
 
-def test_book_list_shows_every_book_and_filters_by_subject(client, seeded, django_assert_max_num_queries):
+def test_book_list_shows_every_book_and_filters_by_subject(
+    client, seeded, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(8):
         response = client.get(reverse("catalog:book_list"))
     html = response.content.decode()
