@@ -2,7 +2,7 @@
 
 One ordering contract on every database: books matching in the title come
 before books matching only an author, which come before books matching only a
-subject, genre or character; ties are alphabetical. PostgreSQL ranks with
+subject, genre or character; ties go in library filing order (sort_title: no leading article). PostgreSQL ranks with
 full-text search (weights A/B/C over the same three columns, prefix matching so
 results appear while typing); SQLite scores substring matches the same way.
 ISBN-shaped queries are normalised and matched exactly against editions.
@@ -75,7 +75,7 @@ def _postgres(query: str) -> QuerySet[Book]:
     return (
         Book.objects.annotate(document=vector, rank=SearchRank(vector, search))
         .filter(Q(document=search) | Q(title__icontains=query))
-        .order_by("-rank", "title")
+        .order_by("-rank", "sort_title", "title")
     )
 
 
@@ -97,4 +97,6 @@ def _substring(query: str) -> QuerySet[Book]:
             default=Value(0),
             output_field=IntegerField(),
         )
-    return Book.objects.filter(matches).annotate(rank=score).order_by("-rank", "title")
+    return (
+        Book.objects.filter(matches).annotate(rank=score).order_by("-rank", "sort_title", "title")
+    )

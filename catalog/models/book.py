@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 
 from django.db import models
@@ -139,12 +140,17 @@ class BookQuerySet(models.QuerySet):
 
     def sorted_by(self, key: str) -> BookQuerySet:
         orderings = {
-            "title": ["title"],
-            "-title": ["-title"],
-            "year": [models.F("first_published_year").asc(nulls_last=True), "title"],
-            "-year": [models.F("first_published_year").desc(nulls_last=True), "title"],
+            "title": ["sort_title", "title"],
+            "-title": ["-sort_title", "-title"],
+            "year": [models.F("first_published_year").asc(nulls_last=True), "sort_title"],
+            "-year": [models.F("first_published_year").desc(nulls_last=True), "sort_title"],
         }
         return self.order_by(*orderings.get(key, orderings["title"]))
+
+
+def filing_title(title: str) -> str:
+    """The title as a library files it: lower case, without a leading article."""
+    return re.sub(r"^(?:the|an?)\s+", "", title.strip().lower())[:255]
 
 
 def _with_source(model_name: str):
@@ -158,6 +164,8 @@ class Book(models.Model):
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
+    # Library filing order: “The Buried Giant” files under B (derived from title on save).
+    sort_title = models.CharField(max_length=255, editable=False, db_index=True, default="")
     original_title = models.CharField(
         max_length=255, blank=True, help_text="Working or original title."
     )
@@ -194,7 +202,7 @@ class Book(models.Model):
     objects = BookQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["sort_title", "title"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(first_published_year__isnull=True)
@@ -205,6 +213,13 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.sort_title = filing_title(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_title"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:book_detail", kwargs={"slug": self.slug})

@@ -171,6 +171,11 @@ def test_book_list_shows_every_book_and_filters_by_subject(
     assert "1 book" in html and "Never Let Me Go" in html and "Fun Home" not in html
 
 
+def test_book_list_files_titles_without_their_leading_article(client, seeded):
+    html = client.get("/books/").content.decode()
+    assert html.index("The Buried Giant") < html.index("Fun Home") < html.index("A Pale View")
+
+
 def test_book_list_filters_by_genre_and_sorts(client, seeded):
     html = client.get("/books/", {"genre": "speculative-fiction"}).content.decode()
     assert "Never Let Me Go" in html and "Nocturnes" not in html
