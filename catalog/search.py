@@ -2,9 +2,10 @@
 
 One ordering contract on every database: books matching in the title come
 before books matching only an author, which come before books matching only a
-subject, genre or character; ties go in library filing order (sort_title: no leading article). PostgreSQL ranks with
-full-text search (weights A/B/C over the same three columns, prefix matching so
-results appear while typing); SQLite scores substring matches the same way.
+subject, genre or character; ties go in library filing order (sort_title, which
+drops a leading article). PostgreSQL ranks with full-text search (weights A/B/C
+over the same three columns, prefix matching so results appear while typing);
+SQLite scores substring matches the same way.
 ISBN-shaped queries are normalised and matched exactly against editions.
 """
 
@@ -37,7 +38,9 @@ class SearchResult:
 
 
 def search_books(raw_query: str, *, limit: int = MAX_RESULTS) -> SearchResult:
-    query = " ".join(raw_query.split())[:MAX_QUERY_LENGTH]
+    # Control characters (a NUL byte makes PostgreSQL refuse the query) are never meant.
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw_query[: MAX_QUERY_LENGTH * 4])
+    query = " ".join(printable.split())[:MAX_QUERY_LENGTH]
     result = SearchResult(query=query)
     if not query:
         return result

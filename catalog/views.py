@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -15,6 +17,7 @@ from catalog.models import Author, Book, Edition, Subject
 from catalog.pages import book_sections
 from catalog.search import search_books
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 SORTS = {
     "title": "Title A–Z",
     "-title": "Title Z–A",
@@ -32,13 +35,11 @@ class HtmxHttpRequest(HttpRequest):
 def book_list(request: HtmxHttpRequest) -> HttpResponse:
     """Browse the catalog, filtered by subject or genre, sorted."""
     books = Book.objects.for_listing()
-    subject = genre = None
-    if slug := request.GET.get("subject"):
-        subject = get_object_or_404(Subject, kind=Subject.Kind.SUBJECT, slug=slug)
-        books = books.filter(subjects=subject)
-    if slug := request.GET.get("genre"):
-        genre = get_object_or_404(Subject, kind=Subject.Kind.GENRE, slug=slug)
-        books = books.filter(subjects=genre)
+    subject = _subject_from(request, "subject", Subject.Kind.SUBJECT)
+    genre = _subject_from(request, "genre", Subject.Kind.GENRE)
+    for chosen in (subject, genre):
+        if chosen:
+            books = books.filter(subjects=chosen)
     sort = request.GET.get("sort", "title")
     if sort not in SORTS:
         sort = "title"
@@ -59,6 +60,16 @@ def book_list(request: HtmxHttpRequest) -> HttpResponse:
             "all_genres": Subject.objects.filter(kind=Subject.Kind.GENRE),
         },
     )
+
+
+def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | None:
+    """The subject or genre named in the query string; 404 for one the catalog lacks."""
+    slug = request.GET.get(parameter, "")
+    if not slug:
+        return None
+    if not SLUG.fullmatch(slug):
+        raise Http404(f"There is no {kind} “{slug[:60]}” in the catalog.")
+    return get_object_or_404(Subject, kind=kind, slug=slug)
 
 
 @require_GET

@@ -120,8 +120,9 @@ def test_unknown_book_is_a_404(client, seeded):
     assert client.get("/books/no-such-book/").status_code == 404
 
 
-def test_author_page_lists_their_works(client, seeded):
-    response = client.get("/authors/kazuo-ishiguro/")
+def test_author_page_lists_their_works(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        response = client.get("/authors/kazuo-ishiguro/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "The Buried Giant" in html and "Never Let Me Go" in html
@@ -192,6 +193,8 @@ def test_book_list_htmx_request_gets_only_the_list(client, seeded):
 
 def test_book_list_unknown_subject_is_a_404_and_bad_sort_falls_back(client, seeded):
     assert client.get("/books/", {"subject": "nonsense"}).status_code == 404
+    assert client.get("/books/", {"genre": "bad\x00value"}).status_code == 404
+    assert client.get("/books/", {"page": "last-but-one"}).status_code == 200
     assert client.get("/books/", {"sort": "drop table"}).status_code == 200
 
 
