@@ -26,7 +26,11 @@ def awards_from(text: str) -> list[AwardFacts]:
     )
     if named:
         awards.append(
-            AwardFacts(f"{named['who']}’s {named['what']}", Award.Result.NAMED, int(named["year"]))
+            AwardFacts(
+                f"{named['who']}: {named['what'].replace(named['year'], 'the year')}",
+                Award.Result.NAMED,
+                int(named["year"]),
+            )
         )
         if listed := re.search(
             rf"included the novel in its {Q_OPEN}(?P<list>[^\"”]+){Q_CLOSE}", text

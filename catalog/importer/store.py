@@ -86,6 +86,17 @@ class CatalogWriter:
             manager.add(target)
             self.report.count(label, "created")
 
+    def unlink_stale(self, queryset, keep: list[int], source: Source) -> None:
+        """Rows this document no longer names lose its link; rows no document names go."""
+        label = self._label(queryset.model)
+        for obj in queryset.filter(sources=source).exclude(pk__in=keep):
+            obj.sources.remove(source)
+            if obj.sources.exists():
+                self.report.count(label, "updated")
+            else:
+                obj.delete()
+                self.report.count(label, "deleted")
+
     def sync(self, model, *, book: Book, source: Source, rows: list[tuple[dict, dict]]) -> None:
         """Make this document's rows of `model` for `book` exactly `rows` (lookup, values)."""
         keep = [
@@ -140,6 +151,7 @@ class CatalogWriter:
         book = self.book(BookRef(doc.book_title, doc.authors), source, context="")
         self.book_facts(doc, book, source)
         self.editions(doc, book, source)
+        subject_rows: list[tuple[dict, dict]] = []
         for facts in doc.subjects:
             subject = self.upsert(
                 Subject,
@@ -147,7 +159,8 @@ class CatalogWriter:
                 {"name": facts.name},
                 fill=True,
             )
-            self.upsert(BookSubject, {"book": book, "subject": subject, "source": source}, {})
+            subject_rows.append(({"subject": subject}, {}))
+        self.sync(BookSubject, book=book, source=source, rows=subject_rows)
         positions: dict[str, int] = {}
         rows = []
         for facts in doc.descriptions:
@@ -159,8 +172,9 @@ class CatalogWriter:
                 )
             )
         self.sync(Description, book=book, source=source, rows=rows)
+        characters = []
         for position, facts in enumerate(doc.characters):
-            self.upsert(
+            character = self.upsert(
                 Character,
                 {"book": book, "name": facts.name},
                 {
@@ -171,6 +185,11 @@ class CatalogWriter:
                     "source": source,
                 },
             )
+            characters.append(character.pk)
+        stale = Character.objects.filter(book=book, source=source).exclude(pk__in=characters)
+        if removed := stale.count():
+            stale.delete()
+            self.report.count("characters", "deleted", removed)
         self.awards(doc, book, source)
         self.adaptations(doc, book, source)
         self.sync(
@@ -284,6 +303,7 @@ class CatalogWriter:
             book.refresh_from_db()
 
     def editions(self, doc: ParsedDocument, book: Book, source: Source) -> None:
+        keep = []
         for facts in doc.editions:
             existing = Edition.objects.filter(isbn13=facts.isbn13).select_related("book").first()
             if existing and existing.book_id != book.pk:
@@ -314,9 +334,12 @@ class CatalogWriter:
                 Edition, {"isbn13": facts.isbn13}, {"book": book, **values}, fill=True
             )
             self.link(edition.sources, source, "edition sources")
+            keep.append(edition.pk)
+        self.unlink_stale(Edition.objects.filter(book=book), keep, source)
 
     def awards(self, doc: ParsedDocument, book: Book, source: Source) -> None:
         existing = {slugify(award.name): award for award in Award.objects.filter(book=book)}
+        keep = []
         for facts in doc.awards:
             award = existing.get(slugify(facts.name))
             lookup = {"pk": award.pk} if award else {"book": book, "name": facts.name}
@@ -330,8 +353,11 @@ class CatalogWriter:
             award = self.upsert(Award, lookup, values, fill=True)
             existing[slugify(award.name)] = award
             self.link(award.sources, source, "award sources")
+            keep.append(award.pk)
+        self.unlink_stale(Award.objects.filter(book=book), keep, source)
 
     def adaptations(self, doc: ParsedDocument, book: Book, source: Source) -> None:
+        keep = []
         for facts in doc.adaptations:
             adaptation = Adaptation.objects.filter(
                 book=book, medium=facts.medium, title__iexact=facts.title
@@ -357,6 +383,7 @@ class CatalogWriter:
                 values["position"] = Adaptation.objects.filter(book=book).count()
             adaptation = self.upsert(Adaptation, lookup, values, fill=True)
             self.link(adaptation.sources, source, "adaptation sources")
+            keep.append(adaptation.pk)
             count = adaptation.credits.count()
             for facts_credit in facts.credits:
                 credit = adaptation.credits.filter(
@@ -376,6 +403,7 @@ class CatalogWriter:
                 )
                 if credit is None:
                     count += 1
+        self.unlink_stale(Adaptation.objects.filter(book=book), keep, source)
 
     def finish(self) -> None:
         for book in self.touched_books.values():

@@ -94,6 +94,7 @@ class BookQuerySet(models.QuerySet):
         """Everything the book page shows, in a fixed number of queries however much there is."""
         from catalog.models.facts import (
             Adaptation,
+            AdaptationCredit,
             CriticReview,
             ExternalRating,
             Recommendation,
@@ -123,7 +124,10 @@ class BookQuerySet(models.QuerySet):
             "awards__sources",
             Prefetch(
                 "adaptations",
-                queryset=Adaptation.objects.prefetch_related("credits", "sources"),
+                queryset=Adaptation.objects.prefetch_related(
+                    Prefetch("credits", queryset=AdaptationCredit.objects.in_billing_order()),
+                    "sources",
+                ),
             ),
             Prefetch("criticreviews", queryset=CriticReview.objects.select_related("source")),
             Prefetch("externalratings", queryset=ExternalRating.objects.select_related("source")),

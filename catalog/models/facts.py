@@ -139,6 +139,17 @@ class Adaptation(models.Model):
         return f"{self.title} ({self.get_medium_display()}, {self.year or 'unreleased'})"
 
 
+class AdaptationCreditQuerySet(models.QuerySet):
+    def in_billing_order(self) -> AdaptationCreditQuerySet:
+        """Directors, then cast, then producers, each in the order the source lists them."""
+        roles = list(AdaptationCredit.Role.values)
+        billing = models.Case(
+            *(models.When(role=role, then=models.Value(rank)) for rank, role in enumerate(roles)),
+            default=models.Value(len(roles)),
+        )
+        return self.order_by(billing, "position", "id")
+
+
 class AdaptationCredit(models.Model):
     class Role(models.TextChoices):
         DIRECTOR = "director", "director"
@@ -150,6 +161,8 @@ class AdaptationCredit(models.Model):
     role = models.CharField(max_length=24, choices=Role.choices)
     character = models.CharField(max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = AdaptationCreditQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

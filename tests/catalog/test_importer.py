@@ -144,6 +144,38 @@ def test_a_second_run_changes_nothing_and_says_so():
 
 
 @pytest.mark.django_db
+def test_reimporting_a_corrected_document_replaces_what_it_alone_said(seed_folder):
+    run(str(seed_folder))
+    encyclopedia = seed_folder / "004_29467c89cadd7673.txt"
+    text = encyclopedia.read_text()
+    text = text.replace("for the 2006 Arthur C. Clarke Award and ", "")
+    text = text.replace(
+        "  • Miss Geraldine – A teacher at Hailsham who works with younger students on their art.\n",
+        "",
+    )
+    encyclopedia.write_text(text)
+    output = run(str(seed_folder))
+    assert "awards: 1 deleted" in output and "1 deleted" in output.split("characters:")[1]
+    assert not Award.objects.filter(name="Arthur C. Clarke Award").exists()
+    assert not Character.objects.filter(name="Miss Geraldine").exists()
+    # Named by the recommendation site as well, the Booker shortlisting stays.
+    assert Award.objects.get(name="Man Booker Prize").sources.count() == 2
+    assert "Nothing changed" in run(str(seed_folder))
+
+
+@pytest.mark.django_db
+def test_a_fact_named_by_two_documents_survives_when_one_drops_it(seed_folder):
+    run(str(seed_folder))
+    recommendations = seed_folder / "000_d22cf346b931e5e1.txt"
+    recommendations.write_text(
+        recommendations.read_text().replace("Shortlisted for the Man Booker Prize\n", "")
+    )
+    run(str(seed_folder))
+    booker = Award.objects.get(name="Man Booker Prize")
+    assert list(booker.sources.values_list("kind", flat=True)) == [Source.Kind.ENCYCLOPEDIA]
+
+
+@pytest.mark.django_db
 def test_dry_run_reports_but_saves_nothing():
     output = run("--dry-run")
     assert "Would import 5 documents" in output and "Dry run" in output
