@@ -8,8 +8,10 @@ Post-import steps are where other features store what the catalog ignores
 (community comments, age votes, the seeded club): list their dotted paths in the
 setting CATALOG_POST_IMPORT_STEPS. Each is called as step(documents, report)
 with the parsed documents (catalog.importer.documents.ParsedDocument) and the
-ImportReport (call report.count(label, "created"|"updated"|"deleted") so the
-command's summary and idempotency check include them). They run in the same
+ImportReport: report.books[doc.file] and report.sources[doc.file] are the Book
+and Source rows of each document, and report.count(label, "created"|"updated"|
+"deleted") adds the step's own rows to the command's summary and to its
+“nothing changed” check. They run in the same
 transaction, so an exception in a step rolls the whole import back.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from catalog.importer.documents import ParsedDocument
 
@@ -15,6 +16,9 @@ class ImportReport:
     documents: list[ParsedDocument] = field(default_factory=list)
     dry_run: bool = False
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # Filled by the catalog step for the steps after it: document file name -> its rows.
+    books: dict[str, Any] = field(default_factory=dict)  # -> catalog.models.Book
+    sources: dict[str, Any] = field(default_factory=dict)  # -> catalog.models.Source
 
     def count(self, label: str, status: str, amount: int = 1) -> None:
         """Post-import steps record their own rows here too (label: “comments”)."""

@@ -149,6 +149,7 @@ class CatalogWriter:
             Source, {"file": doc.file}, {"kind": doc.kind, "title": doc.title, "url": doc.url}
         )
         book = self.book(BookRef(doc.book_title, doc.authors), source, context="")
+        self.report.sources[doc.file], self.report.books[doc.file] = source, book
         self.book_facts(doc, book, source)
         self.editions(doc, book, source)
         subject_rows: list[tuple[dict, dict]] = []

@@ -210,6 +210,8 @@ def test_post_import_steps_receive_parsed_documents_and_count_into_the_report():
     def store_comments(documents, report):
         library = next(d for d in documents if d.kind == Source.Kind.LIBRARY_CATALOG)
         seen.append(len(library.community_comments))
+        assert report.books[library.file].slug == "never-let-me-go"
+        assert report.sources[library.file].kind == Source.Kind.LIBRARY_CATALOG
         report.count("community comments", "created", len(library.community_comments))
 
     report = import_documents(steps=[store_comments])
