@@ -114,6 +114,9 @@ def test_a_sparse_book_page_renders(client, seeded):
     assert response.status_code == 200
     assert "Dan Brown" in response.content.decode()
     assert "on the reading list under “Coming up”" in response.content.decode()
+    data = jsonld_of(response.content.decode())
+    assert data["name"] == "The Da Vinci Code" and data["author"][0]["name"] == "Dan Brown"
+    assert "isbn" not in data and "workExample" not in data
 
 
 def test_unknown_book_is_a_404(client, seeded):
