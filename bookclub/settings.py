@@ -88,6 +88,11 @@ TEMPLATES = [
     },
 ]
 
+# Steps the seed importer runs after the catalog, in its transaction.
+CATALOG_POST_IMPORT_STEPS = [
+    "discussions.importing.seed_library_club",
+]
+
 # --- Database -----------------------------------------------------------------
 DATABASES = {
     "default": parse_database_url(

@@ -1,6 +1,7 @@
 """The club described by the seed documents."""
 
 import datetime
+import io
 
 import pytest
 
@@ -70,3 +71,30 @@ def test_the_seeded_meeting_page_shows_as_past_with_its_teaser(client, seed_argu
     page = client.get(Meeting.objects.get().get_absolute_url()).content.decode()
     assert "Young clones in love" in page
     assert "From Multnomah County Library catalog" in page
+
+
+@pytest.mark.django_db
+def test_importing_the_seed_documents_seeds_the_library_club():
+    from django.core.management import call_command
+
+    from discussions.models import Club
+
+    call_command("import_seeds", verbosity=0)
+    club = Club.objects.get(slug="mcl-book-discussion")
+    meeting = club.meetings.get()
+    assert meeting.book.slug == "never-let-me-go"
+    assert meeting.starts_at.date().isoformat() == "2014-10-22"  # 18:30 in Portland is UTC+1 day
+    assert "Join the discussion on October 21, 2014" in meeting.description
+    assert meeting.source.kind == "library_catalog"
+    poll = club.polls.get()
+    assert sorted(c.book.title for c in poll.candidates.all()) == [
+        "Fun Home",
+        "Rose Harbor in Bloom",
+        "The Da Vinci Code",
+        "The Matarese Circle",
+    ]
+    assert poll.source.kind == "review_blog"
+
+    out = io.StringIO()
+    call_command("import_seeds", stdout=out)
+    assert "Nothing changed" in out.getvalue()
