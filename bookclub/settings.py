@@ -83,7 +83,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bookclub.context_processors.site",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "bookclub.templatetags.site_tags",
+            ],
         },
     },
 ]
