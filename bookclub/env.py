@@ -79,11 +79,7 @@ def parse_database_url(url: str, *, conn_max_age: int) -> dict:
         # SQLite: wait on a locked database instead of failing at once, and
         # serialise writers up front so concurrent posts do not deadlock.
         config.setdefault("OPTIONS", {}).update(
-            {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
-            }
+            {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
         )
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False

@@ -5,8 +5,7 @@ from bookclub.accounts.models import User, time_zone_choices
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[("", "Use the site's time zone (UTC)")],
-        required=False,
+        choices=[("", "Use the site's time zone (UTC)")], required=False,
         help_text="Meeting times are shown in this zone.",
     )
 

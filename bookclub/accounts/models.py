@@ -33,7 +33,9 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64, blank=True, default="", validators=[validate_time_zone]
     )
-    email_notifications = models.BooleanField("email me about replies and mentions", default=True)
+    email_notifications = models.BooleanField(
+        "email me about replies and mentions", default=True
+    )
 
     class Meta:
         permissions = [
