@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
 PATH_STEP = 10
@@ -77,12 +76,14 @@ class Comment(models.Model):
     """A comment by a member, or one imported from a seed document (no account behind it)."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    # RESTRICT: a comment with replies can never be hard-deleted by accident
+    # (deleting it leaves a tombstone), yet deleting the whole thread still works.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies"
     )
     # Top-level ancestor (itself at the top): one query fetches a page of trees.
     root = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     path = models.CharField(max_length=1000, blank=True, default="")
     author = models.ForeignKey(
@@ -116,12 +117,6 @@ class Comment(models.Model):
             models.Index(fields=["thread", "parent", "reply_count"], name="comment_top_by_replies"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(author__isnull=False)
-                | ~Q(imported_handle="")
-                | Q(deleted_at__isnull=False),
-                name="comment_has_author_or_handle",
-            ),
             # Re-importing a seed document must not duplicate its comments.
             models.UniqueConstraint(
                 fields=["thread", "source", "imported_handle", "created_at"],

@@ -91,7 +91,9 @@ def comment_delete(*, comment: Comment, user) -> Comment | None:
     """Delete a comment; one with replies becomes a "[deleted]" tombstone so replies stay."""
     if comment.author_id != getattr(user, "pk", None) and not comment.thread.can_moderate(user):
         raise NotAllowed("Only the author or a moderator can delete this comment.")
-    if comment.reply_count:
+    # Decide on fresh, locked data: a reply may have arrived since the page loaded.
+    comment = Comment.objects.select_for_update().select_related("thread").get(pk=comment.pk)
+    if comment.replies.exists():
         comment.deleted_at = timezone.now()
         comment.body = ""
         comment.body_html = ""

@@ -16,7 +16,6 @@ from discussions.forms import (
     RatingForm,
     SummaryForm,
 )
-from discussions.jsonld import community_jsonld
 from discussions.models import ContentNotice
 from discussions.selectors import community_context
 from discussions.services import comments as comment_services
@@ -39,12 +38,12 @@ def _context(request: HtmxHttpRequest, book: Book, **extra) -> dict:
 
 def _render(request, book, partial: str, status: int = 200, **extra) -> HttpResponse:
     """htmx gets the one partial it targets; a plain request gets the whole page."""
-    context = _context(request, book, **extra)
     if request.htmx:
         template = THREAD if partial == "comment-form" else SECTION
+        context = _context(request, book, **extra)
         return render(request, f"{template}#{partial}", context, status=status)
-    context["jsonld"] = community_jsonld(book)
-    return render(request, PAGE, context, status=status)
+    # The page's {% book_community %} tag gathers the section; bound forms override.
+    return render(request, PAGE, {"book": book, **extra}, status=status)
 
 
 def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
@@ -59,10 +58,9 @@ def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community section on its own page (also the no-JS target of every form)."""
     book = get_object_or_404(Book, slug=slug)
-    context = _context(request, book, jsonld=community_jsonld(book))
     if request.htmx and request.GET.get("page"):
-        return render(request, f"{THREAD}#comment-page", context)
-    return render(request, PAGE, context)
+        return render(request, f"{THREAD}#comment-page", _context(request, book))
+    return render(request, PAGE, {"book": book})
 
 
 @require_POST
