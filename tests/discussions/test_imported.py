@@ -43,9 +43,7 @@ AGE_VOTES = [
 
 @pytest.fixture
 def imported(book, library):
-    return imported_activity_save(
-        book=book, source=library, comments=COMMENTS, age_votes=AGE_VOTES
-    )
+    return imported_activity_save(book=book, source=library, comments=COMMENTS, age_votes=AGE_VOTES)
 
 
 def test_import_creates_comments_ratings_and_votes(imported):

@@ -47,7 +47,7 @@ def test_members_who_opted_out_get_no_email(
 
 def test_you_are_not_notified_of_your_own_comments(member, post):
     parent = post(member, "question")
-    post(member, "self-reply @%s" % member.username, parent=parent)
+    post(member, f"self-reply @{member.username}", parent=parent)
     assert not Notification.objects.exists()
 
 
@@ -60,7 +60,7 @@ def test_following_a_thread_without_commenting_notifies_of_new_comments(
 
 
 def test_unread_count_shows_in_the_header_and_clears(member_client, member, make_user, post):
-    post(make_user(), "hey @%s" % member.username)
+    post(make_user(), f"hey @{member.username}")
     html = member_client.get(reverse("home")).content.decode()
     assert 'href="/notifications/">Notifications <span class="badge"' in html
     page = member_client.get(reverse("discussions:notifications")).content.decode()
@@ -71,7 +71,7 @@ def test_unread_count_shows_in_the_header_and_clears(member_client, member, make
 
 
 def test_opening_a_notification_marks_it_read(member_client, member, make_user, post):
-    comment = post(make_user(), "hey @%s" % member.username)
+    comment = post(make_user(), f"hey @{member.username}")
     notification = Notification.objects.get()
     response = member_client.get(reverse("discussions:notification", args=[notification.pk]))
     assert response["Location"] == comment.get_absolute_url()
@@ -80,7 +80,7 @@ def test_opening_a_notification_marks_it_read(member_client, member, make_user, 
 
 
 def test_notifications_are_private(client, make_user, member, post):
-    post(make_user(), "hey @%s" % member.username)
+    post(make_user(), f"hey @{member.username}")
     client.force_login(make_user())
     url = reverse("discussions:notification", args=[Notification.objects.get().pk])
     assert client.get(url).status_code == 404

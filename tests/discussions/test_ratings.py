@@ -39,7 +39,9 @@ def test_ratings_off_the_half_star_scale_are_refused(member, book, value):
 
 def test_the_database_refuses_off_scale_ratings(member, book):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Rating.objects.create(book=book, user=member, value=Decimal("3.3"), created_at=timezone.now())
+        Rating.objects.create(
+            book=book, user=member, value=Decimal("3.3"), created_at=timezone.now()
+        )
 
 
 def test_a_second_rating_from_the_same_member_updates_never_duplicates(member_client, member, book):
@@ -64,7 +66,7 @@ def test_rating_by_htmx_returns_the_ratings_card(member_client, book):
     response = member_client.post(_rate_url(book), {"value": "3.5"}, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
-    assert "Your rating: <span class=\"my-rating\">3½ stars" in html
+    assert 'Your rating: <span class="my-rating">3½ stars' in html
     assert "from 1 rating" in html
 
 
@@ -168,7 +170,9 @@ def test_parallel_ratings_from_one_member_never_create_two_rows(make_user, make_
         finally:
             connection.close()
 
-    workers = [threading.Thread(target=submit, args=pair) for pair in zip(clients, values)]
+    workers = [
+        threading.Thread(target=submit, args=pair) for pair in zip(clients, values, strict=True)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -90,7 +90,9 @@ def test_flagging_records_one_flag_per_member(member, make_user, post):
         services.comment_flag(comment=comment, reporter=member, reason=Flag.Reason.SPAM)
 
 
-def test_hiding_resolves_flags_and_restoring_shows_the_comment_again(member, make_user, staff, post):
+def test_hiding_resolves_flags_and_restoring_shows_the_comment_again(
+    member, make_user, staff, post
+):
     comment = post(member, "rude")
     services.comment_flag(comment=comment, reporter=make_user(), reason=Flag.Reason.ABUSE)
     services.comment_moderate(comment=comment, moderator=staff, hide=True)

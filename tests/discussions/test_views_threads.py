@@ -114,9 +114,7 @@ def test_deleting_with_replies_leaves_a_tombstone_on_the_page(
 
 def test_htmx_delete_of_a_leaf_removes_its_list_item(member_client, member, post):
     comment = post(member, "leaf")
-    response = member_client.post(
-        reverse("discussions:comment_delete", args=[comment.pk]), **HTMX
-    )
+    response = member_client.post(reverse("discussions:comment_delete", args=[comment.pk]), **HTMX)
     assert response["HX-Retarget"] == f"#c{comment.pk}" and response.content == b""
 
 
