@@ -34,7 +34,9 @@ class Thread(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.book_id:
-            return reverse("discussions:book_community", kwargs={"slug": self.book.slug})
+            from discussions.links import book_page_url
+
+            return book_page_url(self.book)
         return reverse("discussions:thread", kwargs={"pk": self.pk})
 
     def can_moderate(self, user) -> bool:

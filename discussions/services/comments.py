@@ -40,6 +40,8 @@ def comment_create(*, thread: Thread, author, body: str, parent: Comment | None 
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise DiscussionError("That comment belongs to another thread.")
+        if parent.is_deleted:
+            raise DiscussionError("That comment was deleted; reply to another one.")
         if parent.is_hidden and not thread.can_moderate(author):
             raise NotAllowed("You cannot reply to a hidden comment.")
     body = body.strip()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Book
@@ -16,6 +15,7 @@ from discussions.forms import (
     RatingForm,
     SummaryForm,
 )
+from discussions.links import book_page_url
 from discussions.models import ContentNotice
 from discussions.selectors import community_context
 from discussions.services import comments as comment_services
@@ -49,9 +49,7 @@ def _render(request, book, partial: str, status: int = 200, **extra) -> HttpResp
 def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
     if request.htmx:
         return _render(request, book, partial)
-    return redirect(
-        reverse("discussions:book_community", kwargs={"slug": book.slug}) + f"#{anchor}"
-    )
+    return redirect(f"{book_page_url(book)}#{anchor}")
 
 
 @require_GET

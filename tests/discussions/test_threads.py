@@ -170,3 +170,12 @@ def test_deleting_a_lone_top_level_comment_removes_it(member, post):
     comment = post(member, "alone")
     services.comment_delete(comment=comment, user=member)
     assert not Comment.objects.exists()
+
+
+def test_replying_to_a_deleted_comment_is_refused(member, make_user, post):
+    parent = post(member, "parent")
+    post(make_user(), "reply", parent=parent)
+    services.comment_delete(comment=parent, user=member)
+    parent.refresh_from_db()
+    with pytest.raises(DiscussionError):
+        post(member, "late reply", parent=parent)
