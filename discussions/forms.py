@@ -52,6 +52,11 @@ class AgeVoteForm(forms.Form):
 
 
 class SummaryForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Several forms share the book page: keep their element ids apart.
+        kwargs.setdefault("auto_id", "id_summary_%s")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = Summary
         fields = ["body"]
@@ -60,6 +65,11 @@ class SummaryForm(forms.ModelForm):
 
 
 class NoticeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Several forms share the book page: keep their element ids apart.
+        kwargs.setdefault("auto_id", "id_notice_%s")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = ContentNotice
         fields = ["category", "note"]
@@ -67,6 +77,11 @@ class NoticeForm(forms.ModelForm):
 
 
 class QuoteForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Several forms share the book page: keep their element ids apart.
+        kwargs.setdefault("auto_id", "id_quote_%s")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = Quote
         fields = ["text", "location"]

@@ -47,12 +47,13 @@ def _build_forest(comments: list[Comment], root_ids: list[int]) -> list[Node]:
     return [nodes[pk] for pk in root_ids if pk in nodes]
 
 
-def _viewer_state(thread: Thread, user, comment_ids: list[int]) -> dict:
+def _viewer_state(thread: Thread, user, root_ids: list[int]) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {"flagged_ids": set(), "following": False}
+    # Filtering on the page's roots keeps the query's size fixed however big the trees are.
     return {
         "flagged_ids": set(
-            Flag.objects.filter(reporter=user, comment_id__in=comment_ids).values_list(
+            Flag.objects.filter(reporter=user, comment__root_id__in=root_ids).values_list(
                 "comment_id", flat=True
             )
         ),
@@ -98,7 +99,7 @@ def thread_context(thread: Thread | None, *, user, sort: str = "newest", page: i
         next_page=page + 1 if has_next else None,
         can_moderate=thread.can_moderate(user),
         can_post=thread.can_post(user),
-        **_viewer_state(thread, user, [c.pk for c in comments]),
+        **_viewer_state(thread, user, root_ids),
     )
     return context
 
@@ -117,7 +118,7 @@ def subtree_context(comment: Comment, *, user) -> dict:
         "max_depth": comment.depth + MAX_DEPTH,
         "can_moderate": thread.can_moderate(user),
         "can_post": thread.can_post(user),
-        **_viewer_state(thread, user, [c.pk for c in comments]),
+        **_viewer_state(thread, user, [comment.root_id]),
     }
 
 

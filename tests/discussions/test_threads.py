@@ -179,3 +179,14 @@ def test_replying_to_a_deleted_comment_is_refused(member, make_user, post):
     parent.refresh_from_db()
     with pytest.raises(DiscussionError):
         post(member, "late reply", parent=parent)
+
+
+def test_comments_of_a_deleted_account_stay_and_say_so(
+    member_client, make_user, post, community_url
+):
+    leaver = make_user()
+    post(leaver, "words that stay")
+    leaver.delete()
+    html = member_client.get(community_url).content.decode()
+    assert "words that stay" in html and "[deleted account]" in html
+    assert "imported from" not in html

@@ -219,3 +219,14 @@ def test_generic_thread_page_and_404s(member_client, thread, member, post):
     assert member_client.get(reverse("discussions:comment", args=[999])).status_code == 404
     missing = reverse("discussions:book_community", kwargs={"slug": "nope"})
     assert member_client.get(missing).status_code == 404
+
+
+def test_the_book_page_has_no_duplicate_element_ids(member_client, member, post, community_url):
+    import re
+    from collections import Counter
+
+    reply_to = post(member, "first")
+    post(member, "second", parent=reply_to)
+    html = member_client.get(community_url).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, n in ids.items() if n > 1] == []
