@@ -47,6 +47,28 @@ def _build_forest(comments: list[Comment], root_ids: list[int]) -> list[Node]:
     return [nodes[pk] for pk in root_ids if pk in nodes]
 
 
+def _attach_author_ratings(book_id: int, comments: list[Comment]) -> None:
+    """Show each author's star rating beside their words, as the library catalog does."""
+    user_ids = {c.author_id for c in comments if c.author_id}
+    handles = {c.imported_handle for c in comments if c.is_imported}
+    if not user_ids and not handles:
+        return
+    rows = Rating.objects.filter(book_id=book_id).filter(
+        Q(user_id__in=user_ids) | Q(user__isnull=True, imported_handle__in=handles)
+    )
+    by_user, by_handle = {}, {}
+    for user_id, handle, value in rows.values_list("user_id", "imported_handle", "value"):
+        if user_id:
+            by_user[user_id] = value
+        else:
+            by_handle[handle] = value
+    for comment in comments:
+        if comment.author_id:
+            comment.author_rating = by_user.get(comment.author_id)
+        elif comment.is_imported:
+            comment.author_rating = by_handle.get(comment.imported_handle)
+
+
 def _viewer_state(thread: Thread, user, root_ids: list[int]) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {"flagged_ids": set(), "following": False}
@@ -93,6 +115,8 @@ def thread_context(thread: Thread | None, *, user, sort: str = "newest", page: i
     has_next = len(root_ids) > PAGE_SIZE
     root_ids = root_ids[:PAGE_SIZE]
     comments = list(Comment.objects.filter(root_id__in=root_ids).with_authors().order_by("path"))
+    if thread.book_id:
+        _attach_author_ratings(thread.book_id, comments)
     context.update(
         nodes=_build_forest(comments, root_ids),
         total=thread.comments.count(),

@@ -54,3 +54,9 @@ def post(thread):
         return comment_create(thread=thread, author=author, body=body, parent=parent)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """These tests create many members; real password hashing is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from discussions.links import book_page_url
 from discussions.models import AgeVote, Comment, Rating
 from discussions.selectors import age_summary, rating_summary
 from discussions.services import imported_activity_save
@@ -103,3 +104,10 @@ def test_signing_up_with_an_imported_handle_does_not_take_it_over(
 
 def test_imported_handles_cannot_log_in(imported, client):
     assert not client.login(username="modestgoddess", password="")
+
+
+def test_each_comment_shows_its_authors_rating(imported, member_client, member, book, post):
+    rating_set(book=book, user=member, value=Decimal("2.5"))
+    post(member, "My take")
+    html = member_client.get(book_page_url(book) + "?sort=oldest").content.decode()
+    assert "rated it 2½" in html and "rated it 5" in html and "rated it 3½" in html

@@ -230,3 +230,18 @@ def test_the_book_page_has_no_duplicate_element_ids(member_client, member, post,
     html = member_client.get(community_url).content.decode()
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [name for name, n in ids.items() if n > 1] == []
+
+
+def test_htmx_posts_need_the_csrf_header(member, book):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    page = client.get(reverse("discussions:book_community", kwargs={"slug": book.slug}))
+    token = page.cookies["csrftoken"].value
+    refused = client.post(_comment_url(book), {"body": "no token"}, **HTMX)
+    assert refused.status_code == 403
+    accepted = client.post(
+        _comment_url(book), {"body": "with token"}, HTTP_X_CSRFTOKEN=token, **HTMX
+    )
+    assert accepted.status_code == 200 and Comment.objects.get().body == "with token"
