@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import Book
 from discussions.forms import (
@@ -53,6 +54,7 @@ def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community section on its own page (also the no-JS target of every form)."""
     book = get_object_or_404(Book, slug=slug)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from discussions.forms import CommentForm, FlagForm
 from discussions.models import Comment, Thread
@@ -67,6 +68,7 @@ def comment_posted(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A thread on its own page (threads about books live on the book's page)."""
     thread = _visible_thread(request, pk)
@@ -110,6 +112,7 @@ def comment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_post
+@vary_on_headers("HX-Request")
 def comment_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the reply form (inline with htmx); POST: post the reply."""
     parent = _visible_comment(request, pk)
@@ -138,6 +141,7 @@ def comment_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_post
+@vary_on_headers("HX-Request")
 def comment_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the edit form (inline with htmx); POST: save, keeping the old text as a revision."""
     comment = _visible_comment(request, pk)

@@ -245,3 +245,19 @@ def test_htmx_posts_need_the_csrf_header(member, book):
         _comment_url(book), {"body": "with token"}, HTTP_X_CSRFTOKEN=token, **HTMX
     )
     assert accepted.status_code == 200 and Comment.objects.get().body == "with token"
+
+
+def test_pages_that_answer_htmx_differently_vary_on_hx_request(
+    member_client, member, post, community_url
+):
+    comment = post(member, "hello")
+    assert "HX-Request" in member_client.get(community_url)["Vary"]
+    reply = member_client.get(reverse("discussions:comment_reply", args=[comment.pk]), **HTMX)
+    assert "HX-Request" in reply["Vary"]
+
+
+def test_injection_in_an_edit_is_neutralised(member_client, member, post, community_url):
+    comment = post(member, "clean")
+    member_client.post(reverse("discussions:comment_edit", args=[comment.pk]), {"body": INJECTION})
+    html = member_client.get(community_url).content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
