@@ -80,11 +80,15 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         raise DiscussionError("Write something first.")
     if body == comment.body:
         return comment
+    from discussions.services.notifications import notify_new_mentions
+
     CommentRevision.objects.create(comment=comment, body=comment.body)
+    previous = comment.body
     comment.body = body
     comment.body_html = comment_render(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    notify_new_mentions(comment=comment, previous_body=previous)
     return comment
 
 

@@ -65,6 +65,31 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
     return notifications
 
 
+def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notification]:
+    """An edit that adds a mention notifies the newly mentioned members (once per comment)."""
+    names = mentioned_usernames(comment.body) - mentioned_usernames(previous_body)
+    if not names:
+        return []
+    User = get_user_model()
+    already = set(comment.notifications.values_list("recipient_id", flat=True))
+    recipients = (
+        User.objects.filter(username__in=names, is_active=True)
+        .exclude(pk__in=already)
+        .exclude(pk=comment.author_id)
+        .values_list("pk", flat=True)
+    )
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, kind=Notification.Kind.MENTION, comment=comment)
+            for pk in recipients
+        ]
+    )
+    ids = [n.recipient_id for n in notifications]
+    if ids:
+        transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
+    return notifications
+
+
 def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
     """Email the members who opted in; every message has a one-click unsubscribe."""
     comment = Comment.objects.select_related("thread", "author").filter(pk=comment_id).first()

@@ -118,3 +118,13 @@ def test_forged_unsubscribe_tokens_are_refused(client, member):
     assert client.post(url).status_code == 400
     member.refresh_from_db()
     assert member.email_notifications is True
+
+
+def test_an_edit_that_adds_a_mention_notifies_once(member, make_user, post):
+    from discussions.services.comments import comment_edit
+
+    kathy = make_user(username="kathy")
+    comment = post(member, "no mention")
+    comment_edit(comment=comment, editor=member, body="now with @kathy")
+    comment_edit(comment=comment, editor=member, body="now with @kathy again")
+    assert Notification.objects.filter(recipient=kathy, kind=Notification.Kind.MENTION).count() == 1
