@@ -58,8 +58,10 @@ def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community section on its own page (also the no-JS target of every form)."""
     book = get_object_or_404(Book, slug=slug)
-    if request.htmx and request.GET.get("page"):
-        return render(request, f"{THREAD}#comment-page", _context(request, book))
+    if request.htmx:
+        # "Load more" asks for the next page; a sort link asks for the whole thread.
+        partial = "comment-page" if request.GET.get("page") else "thread-body"
+        return render(request, f"{THREAD}#{partial}", _context(request, book))
     return render(request, PAGE, {"book": book})
 
 

@@ -76,8 +76,9 @@ def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         thread, user=request.user, sort=request.GET.get("sort", "newest"), page=page_number(request)
     )
     template = "discussions/thread.html"
-    if request.htmx and request.GET.get("page"):
-        template = "discussions/_thread.html#comment-page"
+    if request.htmx:
+        partial = "comment-page" if request.GET.get("page") else "thread-body"
+        template = f"discussions/_thread.html#{partial}"
     return render(request, template, context)
 
 

@@ -261,3 +261,15 @@ def test_injection_in_an_edit_is_neutralised(member_client, member, post, commun
     member_client.post(reverse("discussions:comment_edit", args=[comment.pk]), {"body": INJECTION})
     html = member_client.get(community_url).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_sorting_with_htmx_swaps_the_thread_and_marks_the_current_sort(
+    member_client, member, post, community_url
+):
+    first = post(member, "first words")
+    post(member, "second words")
+    post(member, "reply", parent=first)
+    html = member_client.get(community_url + "?sort=replies", **HTMX).content.decode()
+    assert "<html" not in html and 'aria-current="true"' in html
+    assert html.index("first words") < html.index("second words")
+    assert 'sort=replies#discussion" aria-current="true"' in html
