@@ -62,8 +62,25 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """True for the errors a lost or unreachable database raises."""
+    return isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+    )
+
+
+def database_unavailable_response(request):
+    response = TemplateResponse(request, "503.html", status=503)
+    response.headers["Retry-After"] = "10"
+    return response.render()
+
+
 class DatabaseUnavailableMiddleware:
-    """Turns a lost database connection into a fast, friendly 503 instead of a 500."""
+    """Turns a lost database connection into a fast, friendly 503 instead of a 500.
+
+    This catches what views raise; bookclub.views.server_error does the same for what
+    middleware raises (e.g. loading the signed-in member), which process_exception never sees.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,11 +89,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if is_database_unavailable(exception):
             logger.warning("Database unavailable: %s", exception)
-            response = TemplateResponse(request, "503.html", status=503)
-            response.headers["Retry-After"] = "10"
-            return response.render()
+            return database_unavailable_response(request)
         return None

@@ -1,0 +1,123 @@
+"""Write actions simulated members perform, each able to verify its own writes afterwards.
+
+A write action knows where to POST, what to send (carrying a unique token so the write can
+be found again), when an answer acknowledges the write, and how to check the database for
+"every acknowledged write is there exactly once, nothing half-applied". To add one (comment,
+reply, rating, RSVP), subclass WriteAction and list an instance in bench/config.py.
+"""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bench.web import Reply
+
+Facts = dict[str, str]
+
+
+@dataclass
+class Attempt:
+    """One write a simulated member tried, as the member saw it."""
+
+    action: str
+    member: str
+    token: str
+    seq: int  # per member, increasing: a member's writes are sequential
+    port: int
+    started: float  # seconds since the load began
+    seconds: float
+    status: int | None  # None: no answer at all (connection error or timeout)
+    error: str = ""
+    acknowledged: bool = False
+
+
+@dataclass
+class Verification:
+    checked: int
+    problems: list[str] = field(default_factory=list)
+
+
+class WriteAction(ABC):
+    name: str = ""
+    weight: int = 1  # relative frequency in the integrity load
+    form_path: str = ""  # GET before writing: sets the CSRF cookie and proves the session works
+
+    @abstractmethod
+    def path(self, facts: Facts, member: str) -> str: ...
+
+    @abstractmethod
+    def fields(self, facts: Facts, member: str, token: str, rng: random.Random) -> dict[str, str]:
+        """Form fields for one write; the token must end up stored so verify() can find it."""
+
+    def acknowledged(self, reply: Reply) -> bool:
+        """A 2xx/3xx that is not a bounce to the login page acknowledges the write."""
+        if reply.status is None or not 200 <= reply.status < 400:
+            return False
+        return "/accounts/login/" not in reply.location
+
+    @abstractmethod
+    def verify(self, attempts: list[Attempt]) -> Verification:
+        """Check the database against what members were told (runs in-process, ORM)."""
+
+
+class ProfileEdit(WriteAction):
+    """A member saves their profile: display name and bio both carry the write's token."""
+
+    name = "profile edit"
+    form_path = "/profile/"
+    zones = ("", "Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+
+    def path(self, facts: Facts, member: str) -> str:
+        return "/profile/"
+
+    def fields(self, facts: Facts, member: str, token: str, rng: random.Random) -> dict[str, str]:
+        fields = {
+            "display_name": f"B {token}",
+            "bio": f"Bench bio {token} end",
+            "time_zone": rng.choice(self.zones),
+        }
+        if rng.random() < 0.5:
+            fields["email_notifications"] = "on"
+        return fields
+
+    @staticmethod
+    def _token(text: str, prefix: str, suffix: str = "") -> str | None:
+        if not text.startswith(prefix) or not text.endswith(suffix):
+            return None
+        return text[len(prefix) : len(text) - len(suffix)]
+
+    def verify(self, attempts: list[Attempt]) -> Verification:
+        from bookclub.accounts.models import User
+
+        by_member: dict[str, list[Attempt]] = defaultdict(list)
+        for attempt in attempts:
+            by_member[attempt.member].append(attempt)
+        rows = User.objects.filter(username__in=by_member).values_list(
+            "username", "display_name", "bio"
+        )
+        result = Verification(checked=sum(a.acknowledged for a in attempts))
+        for username, display_name, bio in rows:
+            mine = {a.token: a for a in by_member[username]}
+            name_token = self._token(display_name, "B ")
+            bio_token = self._token(bio, "Bench bio ", " end")
+            if name_token != bio_token:
+                result.problems.append(
+                    f"{username}: half-applied write (name {name_token}, bio {bio_token})"
+                )
+                continue
+            acked = [a for a in mine.values() if a.acknowledged]
+            last = max(acked, key=lambda a: a.seq) if acked else None
+            stored = mine.get(bio_token) if bio_token else None
+            if bio_token and stored is None:
+                result.problems.append(f"{username}: stored token {bio_token} was never sent")
+            elif last and (stored is None or stored.seq < last.seq):
+                result.problems.append(f"{username}: acknowledged write {last.token} is lost")
+            elif stored and not stored.acknowledged and stored.status is not None:
+                # No answer at all may hide a commit; an explicit error answer may not.
+                result.problems.append(
+                    f"{username}: write {stored.token} answered {stored.status} but was saved"
+                )
+        return result
