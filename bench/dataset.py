@@ -18,7 +18,7 @@ from functools import cache
 
 import psycopg
 
-from bench.environment import ADMIN_DATABASE_URL, DATABASE_NAME
+from bench.environment import DATABASE_NAME, database_url
 
 BATCH = 1000
 PASSWORD = "bench-reader-password"  # every bench member's password
@@ -76,7 +76,7 @@ def row_rng(seed: int, family: str, index: int) -> random.Random:
 
 def recreate_database() -> None:
     """Drop and create the bench database (never any other)."""
-    with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as admin:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 

@@ -16,8 +16,6 @@ LOG_DIR = ROOT / "var" / "bench"
 PYTHON = sys.executable
 
 DATABASE_NAME = "bookclub_bench"
-ADMIN_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 REDIS_URL = "redis://127.0.0.1:6379/5"
 SECRET_KEY = secrets.token_urlsafe(50)
 
@@ -35,6 +33,12 @@ PRODUCTION_LIMITS = {
 }
 
 
+def database_url(name: str = DATABASE_NAME) -> str:
+    from bench.postgres import CLUSTER
+
+    return f"postgres://postgres@127.0.0.1:{CLUSTER.port}/{name}"
+
+
 def production_env(**overrides: str) -> dict[str, str]:
     """The environment of a production deployment, pointed at loopback services."""
     env = {
@@ -43,7 +47,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_ENV": "production",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": "bench",
         # The bench speaks plain HTTP on loopback (no TLS terminator in front), so the

@@ -7,54 +7,15 @@ failed or interrupted run never leaves the machine without its database.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 
+from bench.postgres import CLUSTER
 from bench.web import Browser
 
 HANG_LIMIT = 5.0  # seconds: an answer slower than this during the outage counts as a hang
 RECOVERY_LIMIT = 20.0  # seconds after PostgreSQL is back for every process to serve again
-
-
-def _cluster_version() -> str:
-    return sorted(os.listdir("/etc/postgresql"))[-1]
-
-
-def pg_ctl(action: str, *options: str) -> None:
-    subprocess.run(
-        [
-            "pg_ctlcluster",
-            "--skip-systemctl-redirect",
-            *options,
-            _cluster_version(),
-            "main",
-            action,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=90,
-    )
-
-
-def postgres_ready() -> bool:
-    command = ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]
-    return subprocess.run(command, check=False).returncode == 0
-
-
-def ensure_postgres_up(timeout: float = 60) -> None:
-    if postgres_ready():
-        return
-    with contextlib.suppress(subprocess.CalledProcessError):
-        pg_ctl("start")  # fails when it is already starting: then just wait below
-    deadline = time.monotonic() + timeout
-    while not postgres_ready():
-        if time.monotonic() > deadline:
-            raise RuntimeError("PostgreSQL did not come back")
-        time.sleep(0.5)
 
 
 @dataclass
@@ -90,6 +51,12 @@ class Outage:
         self._thread = threading.Thread(target=self._run, name="outage", daemon=True)
         self._thread.start()
 
+    def running(self) -> bool:
+        """Until recovery plus a few seconds, so writes after the outage are checked too."""
+        return self._thread is not None and (
+            self._thread.is_alive() or self.now() < (self.window or (0, 0))[1] + 3
+        )
+
     def join(self) -> None:
         if self._thread:
             self._thread.join()
@@ -119,17 +86,17 @@ class Outage:
         try:
             time.sleep(self.delay)
             self.down_at = self.now()
-            pg_ctl("stop", "--mode=fast")
+            CLUSTER.ctl("stop", "--mode=fast")
             held_until = self.now() + self.hold
             while self.now() < held_until:
                 self._probe_round(browser)
                 time.sleep(0.2)
-            pg_ctl("start")
+            CLUSTER.ctl("start")
             self.up_at = self.now()
         except Exception as error:  # noqa: BLE001 - reported, and the finally restores the database
             self.error = repr(error)
         finally:
-            ensure_postgres_up()
+            CLUSTER.ensure_up()
             if self.up_at is None:
                 self.up_at = self.now()
         deadline = self.up_at + RECOVERY_LIMIT

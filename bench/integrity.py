@@ -8,11 +8,12 @@ checks the database against those records.
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from bench.actions import Attempt, WriteAction
 from bench.web import Browser
@@ -56,6 +57,7 @@ def _member(
     seed: int,
     run_id: str,
     until: float,
+    keep_going,
     lock: threading.Lock,
 ) -> None:
     rng = random.Random(f"{seed}:writer:{member}")
@@ -68,7 +70,7 @@ def _member(
                     run.setup_problems.append(f"{member}: {action.form_path} -> {reply.status}")
     weights = [action.weight for action in actions]
     seq = 0
-    while time.monotonic() < until:
+    while time.monotonic() < until or (keep_going and keep_going()):
         action = rng.choices(actions, weights)[0]
         seq += 1
         token = f"{run_id}-{index}-{seq}"
@@ -104,8 +106,12 @@ def run_load(
     seconds: float,
     seed: int,
     on_start=None,
+    keep_going=None,
 ) -> LoadRun:
-    """Run the writers for `seconds`; `on_start(started)` lets a fault injector join in."""
+    """Run the writers for `seconds`, and on while `keep_going()` (a fault still under way).
+
+    `on_start(started)` lets a fault injector join in at the start.
+    """
     sessions = sign_in(members)
     run = LoadRun(started=time.monotonic())
     run_id = secrets.token_hex(3)
@@ -126,6 +132,7 @@ def run_load(
                 "seed": seed,
                 "run_id": run_id,
                 "until": until,
+                "keep_going": keep_going,
                 "lock": lock,
             },
             daemon=True,
@@ -137,6 +144,18 @@ def run_load(
     if on_start:
         on_start(run.started)
     for thread in threads:
-        thread.join(timeout=seconds + 60)
+        thread.join(timeout=seconds + 120)
     run.seconds = time.monotonic() - run.started
     return run
+
+
+def save(run: LoadRun, outage, path) -> None:
+    """Every attempt (and outage probe) as JSON lines, for digging into a failed check."""
+    with open(path, "w") as out:
+        for attempt in run.attempts:
+            out.write(json.dumps({"kind": "write", **asdict(attempt)}) + "\n")
+        for probe in outage.probes if outage else []:
+            out.write(json.dumps({"kind": "probe", **asdict(probe)}) + "\n")
+        if outage:
+            summary = {"down_at": outage.down_at, "up_at": outage.up_at}
+            out.write(json.dumps({"kind": "outage", **summary, "window": outage.window}) + "\n")

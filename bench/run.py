@@ -28,6 +28,7 @@ from bench.config import (  # noqa: E402
     WRITE_ACTIONS,
     WRITE_P99_FACTOR,
 )
+from bench.postgres import CLUSTER  # noqa: E402
 from bench.report import Report  # noqa: E402
 from bench.throughput import measure_throughput, throughput_checks  # noqa: E402
 from bench.verdicts import integrity_checks, outage_checks, query_checks  # noqa: E402
@@ -42,10 +43,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: 1,000 members, 2 s per endpoint, 10 s integrity load, 3 s outage",
+        help="smoke run: 1,000 members, 2 s per endpoint, 15 s integrity load, 3 s outage",
     )
     parser.add_argument(
-        "--seconds", type=float, help="integrity load duration (default 60, --quick 10)"
+        "--seconds", type=float, help="integrity load duration (default 60, --quick 15)"
     )
     parser.add_argument(
         "--wrk-seconds", type=float, help="wrk duration per endpoint (default 6, --quick 2)"
@@ -57,6 +58,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         help="how long PostgreSQL stays stopped (default 5, --quick 3)",
     )
+    parser.add_argument(
+        "--cluster",
+        default=CLUSTER.name,
+        help="PostgreSQL cluster to use and restart (default: the bench's own, created once)",
+    )
+    parser.add_argument("--pg-port", type=int, default=CLUSTER.port, help="its port (5433)")
     parser.add_argument("--seed", type=int, default=7, help="dataset seed (default 7)")
     parser.add_argument("--workers", type=int, default=server.DEFAULT_WORKERS)
     parser.add_argument("--worker-class", default=server.DEFAULT_WORKER_CLASS)
@@ -67,7 +74,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="only measure gunicorn worker set-ups (sync/gthread, 2/3 workers) and exit",
     )
     args = parser.parse_args(argv)
-    args.seconds = args.seconds or (10 if args.quick else 60)
+    args.seconds = args.seconds or (15 if args.quick else 60)
     args.wrk_seconds = args.wrk_seconds or (2 if args.quick else 6)
     args.outage_seconds = args.outage_seconds or (3 if args.quick else 5)
     args.sizes = dataset.QUICK if args.quick else dataset.FULL
@@ -82,7 +89,7 @@ def preflight() -> None:
     from bench.load import ensure_wrk
 
     ensure_wrk()
-    faults.ensure_postgres_up()
+    CLUSTER.ensure_up()
     server.ensure_redis()
     step("collectstatic (production serves the hashed files from the manifest)")
     server.collectstatic()
@@ -127,7 +134,7 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
     if not args.skip_faults:
         outage = faults.Outage(
             INTEGRITY_PORTS,
-            delay=args.seconds * 0.4,
+            delay=args.seconds * 0.3,
             hold=args.outage_seconds,
             page_path="/members/{member}/".format(**facts),
         )
@@ -142,12 +149,14 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
             seconds=args.seconds,
             seed=args.seed,
             on_start=outage.start if outage else None,
+            keep_going=outage.running if outage else None,
         )
         if outage:
             outage.join()
     finally:
-        faults.ensure_postgres_up()
+        CLUSTER.ensure_up()
     pids_after = [s.worker_pids() for s in servers]
+    integrity.save(run, outage, environment.LOG_DIR / "integrity.jsonl")
     step("integrity: rate-limit probes across both processes")
     probes = [(probe, probe.run(INTEGRITY_PORTS, facts)) for probe in RATE_LIMIT_PROBES]
     for s in servers:
@@ -171,8 +180,9 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
+    CLUSTER.name, CLUSTER.port = args.cluster, args.pg_port
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    atexit.register(faults.ensure_postgres_up)
+    atexit.register(CLUSTER.ensure_up)
     preflight()
     environment.setup_django()
     if args.compare_workers:
