@@ -49,9 +49,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--seconds", type=float, help="integrity load duration (default 60, --quick 15)"
     )
     parser.add_argument(
-        "--wrk-seconds", type=float, help="wrk duration per endpoint (default 6, --quick 2)"
+        "--wrk-seconds",
+        type=float,
+        help="wrk seconds per endpoint, over all rounds (default 9, --quick 2)",
     )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument(
+        "--rounds", type=int, help="rounds over all endpoints (default 3, --quick 1)"
+    )
     parser.add_argument("--skip-faults", action="store_true", help="no PostgreSQL outage")
     parser.add_argument(
         "--outage-seconds",
@@ -75,7 +80,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (15 if args.quick else 60)
-    args.wrk_seconds = args.wrk_seconds or (2 if args.quick else 6)
+    args.wrk_seconds = args.wrk_seconds or (2 if args.quick else 9)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     args.outage_seconds = args.outage_seconds or (3 if args.quick else 5)
     args.sizes = dataset.QUICK if args.quick else dataset.FULL
     return args
@@ -194,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     facts = build_dataset(args, report)
     step("throughput: one app process, rate limits raised")
     server.flush_redis()
-    rows = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
-    throughput_checks(report, rows, args.query_counts, write_factor=WRITE_P99_FACTOR)
+    measured = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
+    throughput_checks(report, measured, args.query_counts, write_factor=WRITE_P99_FACTOR)
     run_integrity(args, report, facts)
     elapsed = time.monotonic() - started
     report.check(

@@ -1,13 +1,16 @@
 """The throughput phase: every page and write action under wrk, against the bare view.
 
-The bare view is measured first and last; its mean is the ceiling every ratio is taken
-against, and the drift between the two shows how steady the machine was during the run.
+Endpoints are measured in rounds (bare view, every page, every write; then again), and each
+ratio to the bare view is taken within a round and then the median over rounds. A machine
+whose load changes during the run (other programs, CPU frequency) then shifts the bare view
+and the page alike instead of skewing one ratio.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from bench import dataset, server
@@ -22,30 +25,71 @@ PLACEHOLDER = "WRKCOUNTER"
 
 
 @dataclass
-class Row:
+class Target:
+    """One endpoint under wrk, and what every round measured."""
+
     name: str
-    result: WrkResult
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    post_body: str | None = None
     page: Page | None = None
     action: WriteAction | None = None
     sanity: str = ""  # why the one-off check before the run failed, if it did
+    rounds: list[WrkResult] = field(default_factory=list)
 
-
-@dataclass
-class Bare:
-    first: WrkResult
-    last: WrkResult
+    def measure(self, seconds: float, connections: int) -> WrkResult:
+        return run_wrk(
+            self.name,
+            self.url,
+            seconds=seconds,
+            connections=connections,
+            headers=self.headers,
+            post_body=self.post_body,
+            placeholder=PLACEHOLDER,
+        )
 
     @property
     def rps(self) -> float:
-        return (self.first.rps + self.last.rps) / 2
+        return statistics.mean(r.rps for r in self.rounds)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(r.p50_ms for r in self.rounds)
 
     @property
     def p99_ms(self) -> float:
-        return (self.first.p99_ms + self.last.p99_ms) / 2
+        return statistics.median(r.p99_ms for r in self.rounds)
+
+    def ratio(self, bare: Target) -> float:
+        """Median over rounds of requests/s relative to the bare view in the same round."""
+        return statistics.median(
+            mine.rps / theirs.rps if theirs.rps else 0.0
+            for mine, theirs in zip(self.rounds, bare.rounds, strict=True)
+        )
+
+    def p99_factor(self, bare: Target) -> float:
+        return statistics.median(
+            mine.p99_ms / theirs.p99_ms if theirs.p99_ms else 0.0
+            for mine, theirs in zip(self.rounds, bare.rounds, strict=True)
+        )
 
     @property
-    def drift(self) -> float:
-        return abs(self.first.rps - self.last.rps) / max(self.rps, 1e-9)
+    def requests(self) -> int:
+        return sum(r.requests for r in self.rounds)
+
+    @property
+    def failures(self) -> int:
+        return sum(r.failures for r in self.rounds)
+
+    def answers(self) -> str:
+        statuses: dict[int, int] = {}
+        for result in self.rounds:
+            for status, count in result.statuses.items():
+                statuses[status] = statuses.get(status, 0) + count
+        socket_errors = sum(r.socket_errors for r in self.rounds)
+        bounced = sum(r.bounced for r in self.rounds)
+        answers = ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
+        return f"{answers}; socket errors {socket_errors}; to log-in {bounced}"
 
 
 def log_in(port: int, username: str) -> Browser:
@@ -67,56 +111,50 @@ def _sanity(browser: Browser, path: str, expect: str) -> str:
     return ""
 
 
-def _measure(name, url, seconds, connections, **kwargs) -> WrkResult:
-    run_wrk(name, url, seconds=1, connections=connections, **kwargs)  # warm-up, discarded
-    return run_wrk(name, url, seconds=seconds, connections=connections, **kwargs)
-
-
-def run_endpoints(args, facts: dict[str, str], port: int, log) -> tuple[Bare, list[Row]]:
+def targets(args, facts: dict[str, str], port: int) -> list[Target]:
+    """The bare view first, then every page and write action, each checked once by hand."""
     base = f"http://127.0.0.1:{port}"
     member = facts["signed_in_member"]
     signed_in = log_in(port, member)
     visitor = Browser([port])
     session_cookie = f"sessionid={signed_in.cookies['sessionid']}"
-    seconds, connections = args.wrk_seconds, args.connections
-
-    log(f"throughput: {BARE.name}")
-    first = _measure(BARE.name, base + BARE.path, seconds, connections)
-    rows = []
+    found = [Target(BARE.name, base + BARE.path, page=BARE, sanity=_sanity(visitor, "/livez", ""))]
     for page in PAGES:
-        log(f"throughput: {page.name}")
         path = page.path.format(**facts)
         browser = signed_in if page.signed_in else visitor
-        headers = {"Cookie": session_cookie} if page.signed_in else {}
-        sanity = _sanity(browser, path, page.expect.format(**facts))
-        result = _measure(page.name, base + path, seconds, connections, headers=headers)
-        rows.append(Row(page.name, result, page=page, sanity=sanity))
+        found.append(
+            Target(
+                page.name,
+                base + path,
+                headers={"Cookie": session_cookie} if page.signed_in else {},
+                page=page,
+                sanity=_sanity(browser, path, page.expect.format(**facts)),
+            )
+        )
     for action in WRITE_ACTIONS:
-        log(f"throughput: {action.name} (POST)")
         path = action.path(facts, member)
         if action.form_path:
             signed_in.get(action.form_path.format(**facts))
         csrf = signed_in.cookies["csrftoken"]
         rng = random.Random(args.seed)
         reply = signed_in.post(path, action.fields(facts, member, "sanity", rng))
-        sanity = "" if action.acknowledged(reply) else f"answered {reply.status} {reply.location}"
         fields = {"csrfmiddlewaretoken": csrf, **action.fields(facts, member, PLACEHOLDER, rng)}
-        result = _measure(
-            action.name,
-            base + path,
-            seconds,
-            connections,
-            headers={"Cookie": f"{session_cookie}; csrftoken={csrf}", "X-CSRFToken": csrf},
-            post_body=urlencode(fields),
-            placeholder=PLACEHOLDER,
+        found.append(
+            Target(
+                f"{action.name} (POST)",
+                base + path,
+                headers={"Cookie": f"{session_cookie}; csrftoken={csrf}", "X-CSRFToken": csrf},
+                post_body=urlencode(fields),
+                action=action,
+                sanity="" if action.acknowledged(reply) else f"answered {reply.status}",
+            )
         )
-        rows.append(Row(f"{action.name} (POST)", result, action=action, sanity=sanity))
-    log(f"throughput: {BARE.name} again")
-    last = _measure(BARE.name, base + BARE.path, seconds, connections)
-    return Bare(first, last), rows
+    visitor.close()
+    signed_in.close()
+    return found
 
 
-def measure_throughput(args, facts: dict[str, str], *, port: int, log) -> tuple[Bare, list[Row]]:
+def measure_throughput(args, facts: dict[str, str], *, port: int, log) -> list[Target]:
     app = server.Server(
         "throughput",
         port,
@@ -127,83 +165,74 @@ def measure_throughput(args, facts: dict[str, str], *, port: int, log) -> tuple[
     )
     server.start_servers([app])
     try:
-        return run_endpoints(args, facts, port, log)
+        measured = targets(args, facts, port)
+        log(f"throughput: warming up {len(measured)} endpoints")
+        for target in measured:
+            target.measure(1, args.connections)
+        per_round = args.wrk_seconds / args.rounds
+        for number in range(1, args.rounds + 1):
+            log(f"throughput: round {number}/{args.rounds}, {per_round:g}s per endpoint")
+            for target in measured:
+                target.rounds.append(target.measure(per_round, args.connections))
+        return measured
     finally:
         app.stop()
 
 
 def throughput_checks(
-    report: Report, measured: tuple[Bare, list[Row]], query_counts, *, write_factor: float
+    report: Report, measured: list[Target], query_counts, *, write_factor: float
 ) -> None:
-    bare, rows = measured
+    bare = measured[0]
     small, full = query_counts
+    bare_rps = [r.rps for r in bare.rounds]
+    spread = (max(bare_rps) - min(bare_rps)) / bare.rps if bare.rps else 0.0
     header = ["endpoint", "req/s", "× bare", "p50 ms", "p99 ms", "p99 × bare", "queries", "budget"]
-    lines = [
-        (
-            BARE.name + " (ceiling)",
-            f"{bare.rps:.0f}",
-            "1.00",
-            f"{(bare.first.p50_ms + bare.last.p50_ms) / 2:.1f}",
-            f"{bare.p99_ms:.1f}",
-            "1.0",
-            "0",
-            f"first {bare.first.rps:.0f}, last {bare.last.rps:.0f} req/s",
-        )
-    ]
-    for row in rows:
-        result = row.result
-        ratio = result.rps / bare.rps if bare.rps else 0.0
-        p99_factor = result.p99_ms / bare.p99_ms if bare.p99_ms else 0.0
-        queries = f"{small.get(row.name.removesuffix(' (POST)'), '?')} → "
-        queries += f"{full.get(row.name.removesuffix(' (POST)'), '?')}"
+    lines = []
+    for target in measured:
+        key = target.action.name if target.action else target.name
+        queries = f"{small.get(key, '–')} → {full.get(key, '–')}"
         budget = ""
-        if row.page and row.page.min_ratio is not None:
-            budget = f"≥ {row.page.min_ratio:.0%} of bare req/s"
+        if target is bare:
+            queries, budget = "0", f"ceiling (rounds spread {spread:.0%})"
+        elif target.page and target.page.min_ratio is not None:
+            budget = f"≥ {target.page.min_ratio:.0%} of bare req/s"
             report.check(
                 "throughput",
-                f"{row.name}: ≥ {row.page.min_ratio:.0%} of the bare view's req/s",
-                ratio >= row.page.min_ratio,
-                f"{ratio:.0%} ({result.rps:.0f} / {bare.rps:.0f} req/s)",
+                f"{target.name}: ≥ {target.page.min_ratio:.0%} of the bare view's req/s",
+                target.ratio(bare) >= target.page.min_ratio,
+                f"{target.ratio(bare):.0%} ({target.rps:.0f} / {bare.rps:.0f} req/s)",
             )
-        if row.action:
+        elif target.action:
             budget = f"p99 ≤ {write_factor:g}× bare"
             report.check(
                 "throughput",
-                f"{row.name}: p99 ≤ {write_factor:g}× the bare view's p99",
-                p99_factor <= write_factor,
-                f"{result.p99_ms:.1f} ms = {p99_factor:.1f}× {bare.p99_ms:.1f} ms",
+                f"{target.name}: p99 ≤ {write_factor:g}× the bare view's p99",
+                target.p99_factor(bare) <= write_factor,
+                f"{target.p99_ms:.1f} ms = {target.p99_factor(bare):.1f}× {bare.p99_ms:.1f} ms",
             )
-        answers = ", ".join(f"{s}: {n}" for s, n in sorted(result.statuses.items()))
         report.check(
             "throughput",
-            f"{row.name}: every answer 2xx/3xx, signed in where meant",
-            not row.sanity and result.failures == 0 and result.requests > 0,
-            row.sanity
-            or f"{answers}; socket errors {result.socket_errors}; to log-in {result.bounced}",
+            f"{target.name}: every answer 2xx/3xx, signed in where meant",
+            not target.sanity and target.failures == 0 and target.requests > 0,
+            target.sanity or target.answers(),
         )
         lines.append(
             (
-                row.name,
-                f"{result.rps:.0f}",
-                f"{ratio:.2f}",
-                f"{result.p50_ms:.1f}",
-                f"{result.p99_ms:.1f}",
-                f"{p99_factor:.1f}",
+                target.name,
+                f"{target.rps:.0f}",
+                f"{target.ratio(bare):.2f}",
+                f"{target.p50_ms:.1f}",
+                f"{target.p99_ms:.1f}",
+                f"{target.p99_factor(bare):.1f}",
                 queries,
                 budget,
             )
         )
-    for result in (bare.first, bare.last):
-        report.check(
-            "throughput",
-            f"{BARE.name}: every answer 2xx",
-            result.failures == 0 and result.requests > 0,
-            f"{result.requests} requests",
-        )
     report.add(
         "## Throughput (wrk, one gunicorn server, production settings)\n\n"
         + table(header, lines)
-        + "\n\nqueries: SQL queries per request at the small → full dataset size."
+        + f"\n\n{len(bare.rounds)} rounds; × bare and p99 × bare are medians of per-round ratios;"
+        " queries: SQL queries per request at the small → full dataset size."
     )
 
 
@@ -224,8 +253,9 @@ def compare_workers(args) -> str:
         try:
             cells = []
             for path in ("/livez", "/"):
-                url = f"http://127.0.0.1:8109{path}"
-                result = _measure(path, url, args.wrk_seconds, args.connections)
+                target = Target(path, f"http://127.0.0.1:8109{path}")
+                target.measure(1, args.connections)
+                result = target.measure(args.wrk_seconds, args.connections)
                 cells += [f"{result.rps:.0f}", f"{result.p99_ms:.1f}"]
         finally:
             app.stop()
