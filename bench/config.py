@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.actions import ProfileEdit, WriteAction
-from bench.ratelimits import RateLimitProbe
+from bench.ratelimits import RateLimitProbe, wrong_password
 
 VISITOR_RATIO = 0.40  # a visitor page serves >= 40% of the bare view's requests/s
 SIGNED_IN_RATIO = 0.20  # a signed-in page serves >= 20%
@@ -59,18 +59,19 @@ RATE_LIMIT_PROBES: list[RateLimitProbe] = [
     RateLimitProbe(
         "failed log-ins per account (5 per 5 min)",
         path="/accounts/login/",
-        form_path="/accounts/login/",
+        fields=wrong_password("rate_limited_member"),
         limit=5,
         attempts=8,
-        login="{rate_limited_member}",
+        form_path="/accounts/login/",
         message=b"too many failed login attempts",
     ),
     # RATE_LIMIT_LOGIN "30/m/ip": log-in posts per address, answered 429 beyond that.
     RateLimitProbe(
         "log-in posts per address (30 per min)",
         path="/accounts/login/",
-        form_path="/accounts/login/",
+        fields=wrong_password(),
         limit=30,
         attempts=40,
+        form_path="/accounts/login/",
     ),
 ]

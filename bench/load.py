@@ -86,6 +86,7 @@ class WrkResult:
 def ensure_wrk() -> str:
     path = shutil.which("wrk")
     if not path:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
         path = shutil.which("wrk")
     if not path:
