@@ -48,6 +48,9 @@ PAGES: list[Page] = [
     Page("log-in form", "/accounts/login/", expect='name="password"'),
 ]
 
+# The database-backed page a visitor keeps reading while PostgreSQL is down (must answer 503).
+OUTAGE_READ_PATH = "/members/{member}/"
+
 # Write actions: measured for throughput (p99 budget) and replayed by the integrity load.
 WRITE_ACTIONS: list[WriteAction] = [ProfileEdit()]
 

@@ -23,6 +23,7 @@ sys.path[0] = str(ROOT)
 
 from bench import dataset, environment, faults, integrity, server  # noqa: E402
 from bench.config import (  # noqa: E402
+    OUTAGE_READ_PATH,
     QUERY_BUDGET,
     RATE_LIMIT_PROBES,
     WRITE_ACTIONS,
@@ -142,7 +143,7 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
             INTEGRITY_PORTS,
             delay=args.seconds * 0.3,
             hold=args.outage_seconds,
-            page_path="/members/{member}/".format(**facts),
+            page_path=OUTAGE_READ_PATH.format(**facts),
         )
     members = [dataset.member_username(index) for index in dataset.WRITERS]
     step(f"integrity: {len(members)} members writing for {args.seconds:.0f}s")

@@ -99,8 +99,10 @@ class Server:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 connection.request("GET", "/livez")
-                if connection.getresponse().status == 200:
-                    connection.close()
+                answered = connection.getresponse().status == 200
+                connection.close()
+                # Every worker booted, so later pid comparisons see the whole set.
+                if answered and len(self.worker_pids()) == self.workers:
                     return
             except OSError:
                 pass

@@ -200,7 +200,7 @@ def throughput_checks(
                 "throughput",
                 f"{target.name}: ≥ {target.page.min_ratio:.0%} of the bare view's req/s",
                 target.ratio(bare) >= target.page.min_ratio,
-                f"{target.ratio(bare):.0%} ({target.rps:.0f} / {bare.rps:.0f} req/s)",
+                f"{target.ratio(bare):.1%} ({target.rps:.0f} / {bare.rps:.0f} req/s)",
             )
         elif target.action:
             budget = f"p99 ≤ {write_factor:g}× bare"
