@@ -20,10 +20,10 @@ import redis
 
 from bench.environment import LOG_DIR, PYTHON, REDIS_URL, ROOT, production_env
 
-# Measured on this 2-core machine (see README, `run.py --compare-workers`): gthread with
-# 2 workers x 4 threads matched the best requests/s and kept keep-alive connections, so
-# wrk measures the application instead of TCP handshakes; a third process only added
-# context switches and memory.
+# Measured on this 2-core machine (bench/README.md, `run.py --compare-workers`): gthread
+# served 1.5-2x the requests/s of sync workers, which close every connection after one
+# response; a third gthread process gained nothing on pages (it lost ~15% on the home page)
+# and doubled the bare view's p99, since PostgreSQL, Redis and wrk share the same 2 cores.
 DEFAULT_WORKERS = 2
 DEFAULT_WORKER_CLASS = "gthread"
 DEFAULT_THREADS = 4

@@ -237,29 +237,47 @@ def throughput_checks(
 
 
 def compare_workers(args) -> str:
-    """requests/s of the bare view and the home page for a few gunicorn set-ups."""
+    """requests/s and p99 of the bare view and the home page for a few gunicorn set-ups.
+
+    All set-ups run at once on their own ports (idle workers cost nothing) and are measured
+    in interleaved rounds, so a change in the machine's load hits each of them alike.
+    """
     setups = [("sync", 2, 1), ("sync", 3, 1), ("gthread", 2, 4), ("gthread", 3, 4)]
-    lines = []
-    for worker_class, workers, threads in setups:
-        app = server.Server(
-            "compare",
-            8109,
+    apps = [
+        server.Server(
+            f"compare-{worker_class}-{workers}",
+            8110 + number,
             THROUGHPUT_LIMITS,
             workers=workers,
             worker_class=worker_class,
             threads=threads,
         )
-        server.start_servers([app])
-        try:
-            cells = []
-            for path in ("/livez", "/"):
-                target = Target(path, f"http://127.0.0.1:8109{path}")
-                target.measure(1, args.connections)
-                result = target.measure(args.wrk_seconds, args.connections)
-                cells += [f"{result.rps:.0f}", f"{result.p99_ms:.1f}"]
-        finally:
+        for number, (worker_class, workers, threads) in enumerate(setups)
+    ]
+    server.start_servers(apps)
+    try:
+        found = {
+            (app.name, path): Target(path, f"http://127.0.0.1:{app.port}{path}")
+            for app in apps
+            for path in ("/livez", "/")
+        }
+        for target in found.values():
+            target.measure(1, args.connections)
+        for _ in range(args.rounds):
+            for target in found.values():
+                target.rounds.append(
+                    target.measure(args.wrk_seconds / args.rounds, args.connections)
+                )
+    finally:
+        for app in apps:
             app.stop()
+    lines = []
+    for app, (worker_class, workers, threads) in zip(apps, setups, strict=True):
         label = f"{worker_class} ×{workers}" + (f" ({threads} threads)" if threads > 1 else "")
+        cells = []
+        for path in ("/livez", "/"):
+            target = found[(app.name, path)]
+            cells += [f"{target.rps:.0f}", f"{target.p99_ms:.1f}"]
         lines.append((label, *cells))
     header = ["gunicorn", "/livez req/s", "/livez p99 ms", "/ req/s", "/ p99 ms"]
-    return table(header, lines)
+    return table(header, lines) + f"\n\n{args.rounds} interleaved rounds; medians of p99."
