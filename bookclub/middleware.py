@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import zoneinfo
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -44,6 +44,22 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class RejectNulCharactersMiddleware:
+    """A NUL in the path or query string is never meaningful, and PostgreSQL refuses it
+    in text: answer 400 up front instead of a 500 from deep inside a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query_values = (value for values in request.GET.lists() for value in values[1])
+        if "\x00" in request.path or any("\x00" in value for value in query_values):
+            from bookclub.views import bad_request
+
+            return bad_request(request, "The address contained a NUL character.")
+        return self.get_response(request)
+
+
 class UserTimezoneMiddleware:
     """Shows every date and time in the signed-in member's own time zone."""
 
@@ -62,11 +78,19 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
-def is_database_unavailable(exception: BaseException | None) -> bool:
-    """True for the errors a lost or unreachable database raises."""
-    return isinstance(exception, OperationalError | InterfaceError) or (
-        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-    )
+def database_unreachable(exception: BaseException | None) -> bool:
+    """True for a lost or refused connection; False for bugs such as a missing table."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    connection = connections["default"]
+    if connection.connection is None:
+        return True
+    try:
+        return not connection.is_usable()
+    except Exception:  # noqa: BLE001 - a broken connection may fail in any way
+        return True
 
 
 def database_unavailable_response(request):
@@ -89,7 +113,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_unavailable(exception):
+        if database_unreachable(exception):
             logger.warning("Database unavailable: %s", exception)
             return database_unavailable_response(request)
         return None

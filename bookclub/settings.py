@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bookclub.middleware.SecurityHeadersMiddleware",
+    "bookclub.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,9 +83,17 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bookclub.context_processors.site",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "bookclub.templatetags.site_tags",
+            ],
         },
     },
+]
+
+# Steps the seed importer runs after the catalog, in its transaction.
+CATALOG_POST_IMPORT_STEPS = [
+    "discussions.importing.seed_library_club",
 ]
 
 # --- Database -----------------------------------------------------------------
@@ -174,7 +183,7 @@ USE_TZ = True
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

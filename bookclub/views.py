@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from bookclub.middleware import database_unavailable_response, is_database_unavailable
+from bookclub.middleware import database_unavailable_response, database_unreachable
 
 
 @require_GET
@@ -64,6 +64,6 @@ def server_error(request):
     raised in middleware (loading the signed-in member for their time zone, say) bypass
     DatabaseUnavailableMiddleware.process_exception and would otherwise answer 500.
     """
-    if is_database_unavailable(sys.exc_info()[1]):
+    if database_unreachable(sys.exc_info()[1]):
         return database_unavailable_response(request)
     return render(request, "500.html", status=500)

@@ -104,3 +104,18 @@ def pytest_sessionfinish(session, exitstatus):
             f"CI: {len(skipped)} test(s) were skipped; CI requires every test to run.", red=True
         )
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, not shared-cache memory.
+
+    Threads in concurrency tests then wait on SQLite's lock (busy timeout, BEGIN
+    IMMEDIATE) as in production, instead of failing with "database table is locked".
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)

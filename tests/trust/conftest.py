@@ -6,6 +6,7 @@ accessibility) covers it from then on.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -38,13 +39,31 @@ def require(tool_path: Path | str | None, what: str) -> None:
 @pytest.fixture
 def main_pages(make_user) -> tuple[list[TrustPage], object]:
     """Builds the data the main pages need and returns them with the member who signs in."""
+    from django.core.management import call_command
+
+    from discussions.models import Club
+    from discussions.services.clubs import club_join
+
+    call_command("import_seeds", stdout=io.StringIO())
     member = make_user(display_name="Kathy H.", bio="Carer.")
+    club = Club.objects.get(slug="mcl-book-discussion")
+    club_join(club=club, user=member)
+    meeting = club.meetings.get()
+    poll = club.polls.get()
     pages = []
     for signed_in in (False, True):
         pages += [
             TrustPage("home", "/", signed_in),
             TrustPage("profile", member.get_absolute_url(), signed_in),
             TrustPage("not found", "/no/such/page/", signed_in),
+            TrustPage("books", "/books/", signed_in),
+            TrustPage("book", "/books/never-let-me-go/", signed_in),
+            TrustPage("author", "/authors/kazuo-ishiguro/", signed_in),
+            TrustPage("search", "/search/?q=clone", signed_in),
+            TrustPage("clubs", "/clubs/", signed_in),
+            TrustPage("club", club.get_absolute_url(), signed_in),
+            TrustPage("meeting", meeting.get_absolute_url(), signed_in),
+            TrustPage("poll", poll.get_absolute_url(), signed_in),
         ]
     pages += [
         TrustPage("sign up", "/accounts/signup/", False),

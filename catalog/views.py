@@ -1,0 +1,116 @@
+"""Catalog pages: browse, book, author, ISBN redirect and search."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from catalog import isbn as isbn_rules
+from catalog.jsonld import book_jsonld
+from catalog.models import Author, Book, Edition, Subject
+from catalog.pages import book_sections
+from catalog.search import search_books
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
+SORTS = {
+    "title": "Title A–Z",
+    "-title": "Title Z–A",
+    "year": "Oldest first",
+    "-year": "Newest first",
+}
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def book_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Browse the catalog, filtered by subject or genre, sorted."""
+    books = Book.objects.for_listing()
+    subject = _subject_from(request, "subject", Subject.Kind.SUBJECT)
+    genre = _subject_from(request, "genre", Subject.Kind.GENRE)
+    for chosen in (subject, genre):
+        if chosen:
+            books = books.filter(subjects=chosen)
+    sort = request.GET.get("sort", "title")
+    if sort not in SORTS:
+        sort = "title"
+    page = Paginator(books.distinct().sorted_by(sort), 24).get_page(request.GET.get("page"))
+    template = "catalog/book_list.html"
+    if request.htmx:
+        template += "#book-list"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "subject": subject,
+            "genre": genre,
+            "sort": sort,
+            "sorts": SORTS,
+            "all_subjects": Subject.objects.filter(kind=Subject.Kind.SUBJECT),
+            "all_genres": Subject.objects.filter(kind=Subject.Kind.GENRE),
+        },
+    )
+
+
+def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | None:
+    """The subject or genre named in the query string; 404 for one the catalog lacks."""
+    slug = request.GET.get(parameter, "")
+    if not slug:
+        return None
+    if not SLUG.fullmatch(slug):
+        raise Http404(f"There is no {kind} “{slug[:60]}” in the catalog.")
+    return get_object_or_404(Subject, kind=kind, slug=slug)
+
+
+@require_GET
+def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The book page: every fact from the documents, with where it came from."""
+    book = get_object_or_404(Book.objects.for_detail(), slug=slug)
+    jsonld = book_jsonld(book)
+    return render(
+        request, "catalog/book_detail.html", {"book": book, "jsonld": jsonld, **book_sections(book)}
+    )
+
+
+@require_GET
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author.objects.prefetch_related("sources"), slug=slug)
+    books = Book.objects.filter(authors=author).for_listing().sorted_by("year")
+    return render(request, "catalog/author_detail.html", {"author": author, "books": books})
+
+
+@require_GET
+def isbn_redirect(request: HttpRequest, raw: str) -> HttpResponse:
+    """Any written form of a known ISBN leads to its book; unknown 404, malformed 400."""
+    try:
+        canonical = isbn_rules.normalise(raw)
+    except isbn_rules.InvalidISBN as error:
+        return render(request, "400.html", {"reason": str(error)}, status=400)
+    edition = Edition.objects.select_related("book").filter(isbn13=canonical).first()
+    if edition is None:
+        reason = f"No book in the catalog has the ISBN {canonical}. Try searching instead."
+        return render(request, "404.html", {"reason": reason, "query": raw}, status=404)
+    return redirect(edition.book)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book."""
+    result = search_books(request.GET.get("q", ""))
+    if result.isbn_book and not request.htmx:
+        return redirect(result.isbn_book)
+    template = "catalog/search.html"
+    if request.htmx:
+        template += "#search-results"
+    return render(request, template, {"result": result, "query": result.query})

@@ -1,0 +1,84 @@
+"""iCalendar (RFC 5545) for meetings: one event per .ics download, or a club's whole feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from discussions.models import Meeting
+
+PRODID = "-//bookclub//meetings//EN"
+
+ICAL_STATUS = {
+    Meeting.Status.SCHEDULED: "CONFIRMED",
+    # RFC 5545 has no "postponed": tentative until a new date is set.
+    Meeting.Status.POSTPONED: "TENTATIVE",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable across edits, so calendar apps update the event instead of duplicating it."""
+    host = urlsplit(settings.SITE_URL).hostname or "bookclub.local"
+    return f"meeting-{meeting.pk}@{host}"
+
+
+def meeting_event(meeting: Meeting, *, members_view: bool) -> Event:
+    """One VEVENT; the online link is included only for members."""
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", timezone.now())
+    # Local times with TZID (plus a VTIMEZONE, added below), so recurring DST
+    # rules are the calendar app's to apply, not ours.
+    event.add("dtstart", meeting.local_starts_at)
+    event.add("dtend", meeting.local_ends_at)
+    event.add("last-modified", meeting.updated_at)
+    event.add("sequence", meeting.sequence)
+    event.add("status", ICAL_STATUS[meeting.status])
+    prefix = {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(meeting.status, "")
+    event.add("summary", f"{prefix}{meeting.title}")
+    url = _absolute(meeting.get_absolute_url())
+    event.add("url", url)
+    lines = [f"{meeting.club.name} discusses {meeting.book.title}"]
+    if meeting.section_id:
+        lines[0] += f" ({meeting.section.title})"
+    if meeting.description:
+        lines += ["", meeting.description]
+    lines += ["", url]
+    event.add("description", "\n".join(lines))
+    location = meeting.place
+    if members_view and meeting.online_url:
+        location = f"{location} — {meeting.online_url}" if location else meeting.online_url
+    if location:
+        event.add("location", location)
+    return event
+
+
+def _calendar(name: str, events: Iterable[Event]) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def meeting_calendar(meeting: Meeting, *, members_view: bool) -> bytes:
+    return _calendar(meeting.title, [meeting_event(meeting, members_view=members_view)]).to_ical()
+
+
+def club_calendar(club, meetings: Iterable[Meeting], *, members_view: bool) -> bytes:
+    events = [meeting_event(meeting, members_view=members_view) for meeting in meetings]
+    return _calendar(club.name, events).to_ical()

@@ -1,0 +1,221 @@
+"""Forms for clubs, meetings, progress and polls."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from bookclub.accounts.models import time_zone_choices
+from catalog.models import Book
+from discussions.models import RSVP, Club, Meeting, ReadingSection
+
+LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as written, without a zone: the form applies the meeting's own zone."""
+
+    widget = LOCAL_INPUT
+
+    def to_python(self, value):
+        with timezone.override(datetime.UTC):
+            parsed = super().to_python(value)
+        return parsed.replace(tzinfo=None) if parsed else parsed
+
+    def prepare_value(self, value):
+        return value
+
+
+def localise(wall_clock: datetime.datetime, zone_name: str) -> datetime.datetime:
+    """Attach a zone to a wall-clock time, refusing times the clocks skip at DST changes."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    aware = wall_clock.replace(tzinfo=zone)
+    if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != wall_clock:
+        raise forms.ValidationError(
+            f"{wall_clock:%H:%M} does not exist on {wall_clock:%d %B %Y} in {zone_name}: "
+            "the clocks go forward then. Pick another time."
+        )
+    # In the hour that happens twice when clocks go back, fold=0 picks the first.
+    return aware.astimezone(datetime.UTC)
+
+
+class ClubForm(forms.ModelForm):
+    class Meta:
+        model = Club
+        fields = ["name", "description", "visibility", "join_policy"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class MeetingForm(forms.ModelForm):
+    starts = WallClockField(label="Starts", help_text="Local time in the meeting's time zone.")
+    ends = WallClockField(label="Ends")
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    online_url = forms.URLField(
+        label="Online link",
+        required=False,
+        assume_scheme="https",
+        help_text="Shown to members only.",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "book",
+            "section",
+            "title",
+            "description",
+            "time_zone",
+            "place",
+            "online_url",
+            "capacity",
+            "questions",
+            "agenda",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "questions": forms.Textarea(attrs={"rows": 4}),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["book", "section", "title", "description", "starts", "ends", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["book"].queryset = Book.objects.order_by("title")
+        self.fields["section"].queryset = ReadingSection.objects.select_related("book")
+        self.fields["section"].label_from_instance = lambda s: f"{s.book.title}: {s.title}"
+        if self.instance.pk:
+            self.initial.setdefault("starts", self.instance.local_starts_at.replace(tzinfo=None))
+            self.initial.setdefault("ends", self.instance.local_ends_at.replace(tzinfo=None))
+
+    def clean(self):
+        cleaned = super().clean()
+        zone_name = cleaned.get("time_zone")
+        book, section = cleaned.get("book"), cleaned.get("section")
+        if book and section and section.book_id != book.pk:
+            self.add_error("section", "That section belongs to another book.")
+        if not zone_name:
+            return cleaned
+        for name in ("starts", "ends"):
+            if cleaned.get(name):
+                try:
+                    cleaned[f"{name}_at"] = localise(cleaned[name], zone_name)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends", "The meeting must end after it starts.")
+        return cleaned
+
+    def meeting_fields(self) -> dict:
+        """Cleaned values as Meeting fields (UTC start and end)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["starts_at"] = self.cleaned_data["starts_at"]
+        data["ends_at"] = self.cleaned_data["ends_at"]
+        return data
+
+
+class RSVPForm(forms.Form):
+    response = forms.ChoiceField(
+        choices=[
+            (RSVP.Response.GOING, "Going"),
+            (RSVP.Response.MAYBE, "Maybe"),
+            (RSVP.Response.NOT_GOING, "Can't go"),
+        ]
+    )
+
+
+class RecapForm(forms.Form):
+    recap = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = ReadingSection
+        fields = ["title", "last_page", "last_percent"]
+
+
+class ProgressForm(forms.Form):
+    section = forms.ModelChoiceField(
+        queryset=ReadingSection.objects.none(),
+        required=False,
+        label="Finished section",
+        empty_label="(none yet)",
+    )
+    page = forms.IntegerField(min_value=0, required=False, label="Page reached")
+    percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Percent read")
+
+    def __init__(self, *args, book: Book, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = book.sections.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) is not None for name in ("section", "page", "percent")):
+            raise forms.ValidationError("Choose a section, or give a page or a percentage.")
+        return cleaned
+
+
+class PollForm(forms.Form):
+    title = forms.CharField(max_length=200, initial="What should we read next?")
+    closes_at = forms.DateTimeField(
+        label="Closes", widget=LOCAL_INPUT, help_text="In your own time zone."
+    )
+    books = forms.ModelMultipleChoiceField(
+        queryset=Book.objects.order_by("title"),
+        widget=forms.CheckboxSelectMultiple,
+        label="Candidate books",
+    )
+    allow_suggestions = forms.BooleanField(
+        required=False, initial=True, label="Members may suggest more books"
+    )
+    show_results_early = forms.BooleanField(
+        required=False, label="Show results before the poll closes"
+    )
+
+    def clean_closes_at(self):
+        value = self.cleaned_data["closes_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError("The closing time must be in the future.")
+        return value
+
+
+class SuggestForm(forms.Form):
+    book = forms.ModelChoiceField(queryset=Book.objects.order_by("title"))
+
+
+class BallotForm(forms.Form):
+    """One rank select per candidate; leave a book unranked to skip it."""
+
+    def __init__(self, *args, candidates, current: dict[int, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        choices = [("", "—")] + [(str(n), str(n)) for n in range(1, len(self.candidates) + 1)]
+        current = current or {}
+        for candidate in self.candidates:
+            self.fields[f"rank_{candidate.pk}"] = forms.TypedChoiceField(
+                choices=choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                label=candidate.book.title,
+                initial=current.get(candidate.pk),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        ranked = [
+            (cleaned[f"rank_{c.pk}"], c)
+            for c in self.candidates
+            if cleaned.get(f"rank_{c.pk}") is not None
+        ]
+        if not ranked:
+            raise forms.ValidationError("Rank at least one book (1 = your favourite).")
+        ranks = [rank for rank, _ in ranked]
+        if len(set(ranks)) != len(ranks):
+            raise forms.ValidationError("Give each book a different rank.")
+        cleaned["ranking"] = [candidate for _, candidate in sorted(ranked, key=lambda r: r[0])]
+        return cleaned

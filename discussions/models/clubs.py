@@ -1,0 +1,179 @@
+"""Clubs, who belongs to them and how people get in."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ClubQuerySet(models.QuerySet):
+    def public(self) -> ClubQuerySet:
+        return self.filter(visibility=Club.Visibility.PUBLIC)
+
+    def visible_to(self, user) -> ClubQuerySet:
+        """Public clubs plus private clubs the user belongs to; staff see every club."""
+        if user is None or not user.is_authenticated:
+            return self.public()
+        if user.is_active and user.is_staff:
+            return self.all()
+        belongs = Membership.objects.filter(club=OuterRef("pk"), user=user)
+        return self.filter(Q(visibility=Club.Visibility.PUBLIC) | Q(Exists(belongs)))
+
+    def of_member(self, user) -> ClubQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def search(self, query: str) -> ClubQuerySet:
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(Q(name__icontains=query) | Q(description__icontains=query))
+
+
+class Club(models.Model):
+    """A reading group. Private clubs, and all they contain, exist only for their members."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone can see it"
+        PRIVATE = "private", "Private: only members can see it"
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", "Open: anyone can join"
+        REQUEST = "request", "By request: organisers approve"
+        INVITE = "invite", "By invite link only"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    join_policy = models.CharField(
+        max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClubQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:club_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    def membership_for(self, user) -> Membership | None:
+        if user is None or not user.is_authenticated:
+            return None
+        return self.memberships.filter(user=user).first()
+
+    def is_member(self, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return self.memberships.filter(user=user).exists()
+
+    def is_organiser(self, user) -> bool:
+        """True for this club's organisers (site staff are handled by User.can_organise)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return self.memberships.filter(user=user, role=Membership.Role.ORGANISER).exists()
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", "Organiser"
+        MEMBER = "member", "Member"
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="club_memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["role", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "user"], name="membership_once_per_club"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.club} ({self.role})"
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == self.Role.ORGANISER
+
+
+class JoinRequest(models.Model):
+    """Someone asking to join a by-request club; organisers work through the pending queue."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="club_join_requests"
+    )
+    message = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "user"],
+                condition=Q(status="pending"),
+                name="join_request_one_pending_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.club} ({self.status})"
+
+
+def _new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    """A shareable join link; revoking it stops new joins through it at once."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="invites")
+    token = models.CharField(max_length=64, unique=True, default=_new_invite_token)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invite to {self.club}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "discussions:invite_accept", kwargs={"slug": self.club.slug, "token": self.token}
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

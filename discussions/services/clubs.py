@@ -1,0 +1,145 @@
+"""Writes for clubs: creating, joining, approving, promoting, removing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from discussions.models import RSVP, Club, Invite, JoinRequest, Meeting, Membership
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120] or "club"
+    slug, number = base, 2
+    while Club.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def club_create(
+    *,
+    creator,
+    name: str,
+    description: str = "",
+    visibility: str = Club.Visibility.PUBLIC,
+    join_policy: str = Club.JoinPolicy.OPEN,
+    slug: str = "",
+) -> Club:
+    """Create a club; its creator becomes its first organiser."""
+    club = Club.objects.create(
+        name=name,
+        slug=slug or _unique_slug(name),
+        description=description,
+        visibility=visibility,
+        join_policy=join_policy,
+    )
+    Membership.objects.create(club=club, user=creator, role=Membership.Role.ORGANISER)
+    return club
+
+
+def _add_member(club: Club, user) -> Membership:
+    membership, _ = Membership.objects.get_or_create(club=club, user=user)
+    return membership
+
+
+@transaction.atomic
+def club_join(*, club: Club, user, message: str = "") -> Membership | JoinRequest:
+    """Join an open club, or queue a request for a by-request club."""
+    existing = club.membership_for(user)
+    if existing:
+        return existing
+    if club.join_policy == Club.JoinPolicy.OPEN:
+        return _add_member(club, user)
+    if club.join_policy == Club.JoinPolicy.REQUEST:
+        pending = club.join_requests.filter(user=user, status=JoinRequest.Status.PENDING).first()
+        if pending:
+            return pending
+        try:
+            with transaction.atomic():
+                return JoinRequest.objects.create(club=club, user=user, message=message[:300])
+        except IntegrityError:  # a double click raced us; the first request stands
+            return club.join_requests.get(user=user, status=JoinRequest.Status.PENDING)
+    raise PermissionDenied("This club is invitation only: ask an organiser for an invite link.")
+
+
+@transaction.atomic
+def invite_accept(*, invite: Invite, user) -> Membership:
+    if not invite.is_active:
+        raise PermissionDenied("This invite link has been revoked.")
+    return _add_member(invite.club, user)
+
+
+def invite_create(*, club: Club, created_by) -> Invite:
+    return Invite.objects.create(club=club, created_by=created_by)
+
+
+def invite_revoke(*, invite: Invite) -> Invite:
+    if invite.revoked_at is None:
+        invite.revoked_at = timezone.now()
+        invite.save(update_fields=["revoked_at"])
+    return invite
+
+
+@transaction.atomic
+def join_request_decide(*, join_request: JoinRequest, approve: bool) -> JoinRequest:
+    """Approve (adding the member) or decline a pending request."""
+    request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if request.status != JoinRequest.Status.PENDING:
+        return request
+    request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    if approve:
+        _add_member(request.club, request.user)
+    return request
+
+
+def _check_keeps_an_organiser(membership: Membership) -> None:
+    if not membership.is_organiser:
+        return
+    others = membership.club.memberships.filter(role=Membership.Role.ORGANISER).exclude(
+        pk=membership.pk
+    )
+    if not others.exists():
+        raise ValidationError("A club needs at least one organiser: promote someone else first.")
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    """Promote to organiser or demote to member; the last organiser cannot step down."""
+    if role not in Membership.Role.values:
+        raise ValidationError("Unknown role.")
+    # Lock the club's organiser rows so two demotions cannot leave it with none.
+    list(membership.club.memberships.select_for_update().filter(role=Membership.Role.ORGANISER))
+    if role == Membership.Role.MEMBER:
+        _check_keeps_an_organiser(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Remove a member (or let them leave); never the last organiser.
+
+    Their seats at upcoming meetings go to the waitlist.
+    """
+    from discussions.services.rsvps import rsvp_set
+
+    list(membership.club.memberships.select_for_update().filter(role=Membership.Role.ORGANISER))
+    _check_keeps_an_organiser(membership)
+    upcoming = (
+        RSVP.objects.filter(
+            user=membership.user,
+            meeting__club=membership.club,
+            meeting__in=Meeting.objects.upcoming().active(),
+        )
+        .exclude(response=RSVP.Response.NOT_GOING)
+        .select_related("meeting__club")
+    )
+    for rsvp in upcoming:
+        rsvp_set(meeting=rsvp.meeting, user=membership.user, response=RSVP.Response.NOT_GOING)
+    membership.delete()

@@ -1,0 +1,251 @@
+"""Writes for meetings: scheduling, changing, cancelling, recaps, progress, reminders."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from discussions.models import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
+from discussions.services.rsvps import waitlist_promote
+
+logger = logging.getLogger(__name__)
+
+# Changing any of these is news for everyone who answered.
+NOTIFIED_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "online_url", "status")
+
+
+def meeting_create(
+    *,
+    club,
+    book,
+    created_by,
+    starts_at: datetime,
+    ends_at: datetime,
+    time_zone: str,
+    title: str,
+    **fields: Any,
+) -> Meeting:
+    """Schedule a meeting (validated, stored in UTC)."""
+    meeting = Meeting(
+        club=club,
+        book=book,
+        created_by=created_by,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=time_zone,
+        title=title,
+        **fields,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _recipients(meeting: Meeting) -> Iterable:
+    """Everyone who answered anything but "can't go", who wants email."""
+    return [
+        rsvp.user
+        for rsvp in meeting.rsvps.select_related("user")
+        .exclude(response=RSVP.Response.NOT_GOING)
+        .filter(user__is_active=True, user__email_notifications=True)
+        if rsvp.user.email
+    ]
+
+
+def _email(*, user, subject: str, template: str, context: dict) -> None:
+    body = render_to_string(template, {"user": user, **context})
+    send_mail(subject, body, None, [user.email], fail_silently=False)
+
+
+def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
+    """Email members who RSVPed about a change; returns how many were told.
+
+    The lead adds in-app notifications here at merge.
+    """
+    if not changes:
+        return 0
+    recipients = _recipients(meeting)
+    context = {
+        "meeting": meeting,
+        "changes": changes,
+        "url": _site_url(meeting.get_absolute_url()),
+    }
+    for user in recipients:
+        with timezone.override(_user_zone(user, meeting)):
+            _email(
+                user=user,
+                subject=f"[{meeting.club.name}] Changed: {meeting.title}",
+                template="discussions/email/meeting_changed.txt",
+                context=context,
+            )
+    return len(recipients)
+
+
+def meeting_notify_promoted(*, meeting: Meeting, rsvps: list[RSVP]) -> None:
+    """Tell waitlisted members a seat came free for them."""
+    for rsvp in rsvps:
+        user = rsvp.user
+        if not (user.email and user.email_notifications):
+            continue
+        with timezone.override(_user_zone(user, meeting)):
+            _email(
+                user=user,
+                subject=f"[{meeting.club.name}] You have a seat: {meeting.title}",
+                template="discussions/email/waitlist_promoted.txt",
+                context={"meeting": meeting, "url": _site_url(meeting.get_absolute_url())},
+            )
+
+
+def _user_zone(user, meeting: Meeting) -> str:
+    return user.time_zone or meeting.time_zone
+
+
+def _describe_changes(before: dict, meeting: Meeting) -> list[str]:
+    labels = {
+        "title": "title",
+        "starts_at": "start time",
+        "ends_at": "end time",
+        "time_zone": "time zone",
+        "place": "place",
+        "online_url": "online link",
+        "status": "status",
+    }
+    return [labels[name] for name in NOTIFIED_FIELDS if before[name] != getattr(meeting, name)]
+
+
+def meeting_update(*, meeting: Meeting, **fields: Any) -> list[str]:
+    """Change a meeting, bump its calendar sequence, free seats if capacity grew, tell RSVPs."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        before = {name: getattr(locked, name) for name in NOTIFIED_FIELDS}
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        # Rescheduling a postponed meeting puts it back on the calendar.
+        if locked.is_postponed and (
+            before["starts_at"] != locked.starts_at and "status" not in fields
+        ):
+            locked.status = Meeting.Status.SCHEDULED
+        changes = _describe_changes(before, locked)
+        if changes:
+            locked.sequence += 1
+        locked.full_clean()
+        locked.save()
+        promoted = waitlist_promote(meeting=locked)
+    meeting.refresh_from_db()
+    if promoted:
+        meeting_notify_promoted(meeting=meeting, rsvps=promoted)
+    meeting_notify_change(meeting=meeting, changes=changes)
+    return changes
+
+
+def meeting_cancel(*, meeting: Meeting) -> list[str]:
+    return meeting_update(meeting=meeting, status=Meeting.Status.CANCELLED)
+
+
+def meeting_postpone(*, meeting: Meeting) -> list[str]:
+    """Mark a meeting postponed: new date to follow (editing the times reschedules it)."""
+    return meeting_update(meeting=meeting, status=Meeting.Status.POSTPONED)
+
+
+def meeting_post_recap(*, meeting: Meeting, recap: str) -> Meeting:
+    """The organiser's summary, only once the meeting has ended."""
+    if not meeting.has_ended():
+        raise ValidationError("Post the recap after the meeting has ended.")
+    meeting.recap = recap.strip()
+    meeting.recap_posted_at = timezone.now() if meeting.recap else None
+    meeting.save(update_fields=["recap", "recap_posted_at", "updated_at"])
+    return meeting
+
+
+def section_add(
+    *, book, title: str, last_page: int | None = None, last_percent: int | None = None
+) -> ReadingSection:
+    """Append a reading section to a book."""
+    last = book.sections.order_by("-position").values_list("position", flat=True).first() or 0
+    section = ReadingSection(
+        book=book, position=last + 1, title=title, last_page=last_page, last_percent=last_percent
+    )
+    section.full_clean()
+    try:
+        with transaction.atomic():
+            section.save()
+    except IntegrityError:
+        raise ValidationError("Someone added a section at the same time; try again.") from None
+    return section
+
+
+def progress_record(
+    *,
+    user,
+    book,
+    section: ReadingSection | None = None,
+    page: int | None = None,
+    percent: int | None = None,
+) -> ReadingProgress:
+    """Record how far a member has read (replacing what they said before)."""
+    if section is not None and section.book_id != book.pk:
+        raise ValidationError("That section belongs to another book.")
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValidationError("A percentage runs from 0 to 100.")
+    progress, _ = ReadingProgress.objects.update_or_create(
+        user=user, book=book, defaults={"section": section, "page": page, "percent": percent}
+    )
+    return progress
+
+
+def reminders_due(*, now: datetime | None = None, window: timedelta = timedelta(days=1)):
+    """Going RSVPs for meetings starting within `window` that have had no reminder yet."""
+    now = now or timezone.now()
+    return (
+        RSVP.objects.filter(
+            response=RSVP.Response.GOING,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + window,
+            user__is_active=True,
+        )
+        .exclude(
+            Exists(Reminder.objects.filter(meeting=OuterRef("meeting"), user=OuterRef("user")))
+        )
+        .select_related("meeting__club", "meeting__book", "user")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
+def reminder_send(*, rsvp: RSVP) -> bool:
+    """Send one reminder at most once: the log row is written first, in the same transaction.
+
+    If two cron runs overlap, the second insert hits the unique constraint and
+    sends nothing; if sending fails, the row rolls back and the next run retries.
+    """
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(meeting=rsvp.meeting, user=rsvp.user)
+            if rsvp.user.email:
+                with timezone.override(_user_zone(rsvp.user, rsvp.meeting)):
+                    _email(
+                        user=rsvp.user,
+                        subject=f"[{rsvp.meeting.club.name}] Tomorrow: {rsvp.meeting.title}",
+                        template="discussions/email/meeting_reminder.txt",
+                        context={
+                            "meeting": rsvp.meeting,
+                            "url": _site_url(rsvp.meeting.get_absolute_url()),
+                        },
+                    )
+    except IntegrityError:
+        return False
+    return True

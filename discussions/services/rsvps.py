@@ -1,0 +1,80 @@
+"""RSVPs and the waitlist.
+
+Every change locks the meeting row first (SELECT … FOR UPDATE on PostgreSQL;
+SQLite serialises writers with BEGIN IMMEDIATE), so counting seats and taking
+one is a single step even when many members answer at the same moment.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from discussions.models import RSVP, Meeting
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _has_free_seat(meeting: Meeting) -> bool:
+    if meeting.capacity is None:
+        return True
+    return meeting.rsvps.filter(response=RSVP.Response.GOING).count() < meeting.capacity
+
+
+def waitlist_promote(*, meeting: Meeting) -> list[RSVP]:
+    """Move waitlisted members into free seats, first come first served. Call with the lock held."""
+    promoted = []
+    while _has_free_seat(meeting):
+        next_in_line = (
+            meeting.rsvps.filter(response=RSVP.Response.WAITLISTED)
+            .order_by("waitlist_position")
+            .first()
+        )
+        if next_in_line is None:
+            break
+        next_in_line.response = RSVP.Response.GOING
+        next_in_line.waitlist_position = None
+        next_in_line.save(update_fields=["response", "waitlist_position", "updated_at"])
+        promoted.append(next_in_line)
+    return promoted
+
+
+def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
+    """Record a member's answer; "going" to a full meeting joins the waitlist.
+
+    Giving up a seat promotes the first waitlisted member, who is emailed.
+    """
+    if response not in (RSVP.Response.GOING, RSVP.Response.MAYBE, RSVP.Response.NOT_GOING):
+        raise ValidationError("Choose going, maybe or can't go.")
+    if not meeting.club.is_member(user):
+        raise PermissionDenied("Join the club to RSVP.")
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.is_cancelled:
+            raise ValidationError("This meeting has been cancelled.")
+        if meeting.has_ended():
+            raise ValidationError("This meeting is over.")
+        rsvp = RSVP.objects.filter(meeting=meeting, user=user).first() or RSVP(
+            meeting=meeting, user=user
+        )
+        was_going = rsvp.response == RSVP.Response.GOING
+        if response == RSVP.Response.GOING:
+            if rsvp.response in (RSVP.Response.GOING, RSVP.Response.WAITLISTED):
+                return rsvp
+            if _has_free_seat(meeting):
+                rsvp.response, rsvp.waitlist_position = RSVP.Response.GOING, None
+            else:
+                last = meeting.rsvps.aggregate(last=Max("waitlist_position"))["last"] or 0
+                rsvp.response, rsvp.waitlist_position = RSVP.Response.WAITLISTED, last + 1
+        else:
+            rsvp.response, rsvp.waitlist_position = response, None
+        rsvp.save()
+        promoted = waitlist_promote(meeting=meeting) if was_going else []
+    if promoted:
+        from discussions.services.meetings import meeting_notify_promoted
+
+        meeting_notify_promoted(meeting=meeting, rsvps=promoted)
+    return rsvp

@@ -1,0 +1,33 @@
+"""Template helpers for clubs and meetings."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch
+from django.utils.html import format_html
+
+from discussions.models import Meeting
+
+register = template.Library()
+
+HOME_MEETINGS_LIMIT = 10
+
+
+@register.simple_tag
+def book_title(book) -> str:
+    """The book's title, linked to its catalog page when the catalog provides one."""
+    try:
+        url = book.get_absolute_url()
+    except NoReverseMatch:
+        return format_html("<cite>{}</cite>", book.title)
+    return format_html('<a href="{}"><cite>{}</cite></a>', url, book.title)
+
+
+@register.inclusion_tag("discussions/_home_meetings.html", takes_context=True)
+def home_meetings(context) -> dict:
+    """Home page: the member's upcoming meetings across clubs, or public ones for visitors."""
+    user = context["user"]
+    meetings = Meeting.objects.upcoming().visible_to(user).for_listing()
+    if user.is_authenticated:
+        meetings = meetings.attended_by(user)
+    return {"user": user, "meetings": meetings[:HOME_MEETINGS_LIMIT]}

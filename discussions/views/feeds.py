@@ -1,0 +1,71 @@
+"""Subscribable feeds of a club's meetings: iCalendar and Atom.
+
+Calendar apps and feed readers cannot send our session cookie, so a private
+club's feeds also accept a member's signed token (see permissions.feed_token).
+"""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_GET
+
+from discussions import calendars, permissions
+from discussions.models import Club, Meeting
+
+FEED_LIMIT = 100
+
+
+@require_GET
+def club_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    club = permissions.club_for_feed(request, slug)
+    meetings = club.meetings.for_listing().order_by("-starts_at")[:FEED_LIMIT]
+    body = calendars.club_calendar(club, meetings, members_view=not club.is_public)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{club.slug}.ics"'
+    return response
+
+
+class ClubMeetingsFeed(Feed):
+    """Atom feed of a club's upcoming meetings."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str) -> Club:
+        return permissions.club_for_feed(request, slug)
+
+    def title(self, obj: Club) -> str:
+        return f"{obj.name}: upcoming meetings"
+
+    def link(self, obj: Club) -> str:
+        return obj.get_absolute_url()
+
+    def subtitle(self, obj: Club) -> str:
+        return obj.description[:300]
+
+    def items(self, obj: Club):
+        return obj.meetings.upcoming().for_listing()[:FEED_LIMIT]
+
+    def item_title(self, item: Meeting) -> str:
+        prefix = {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(item.status, "")
+        when = item.local_starts_at.strftime("%a %d %b %Y, %H:%M %Z")
+        return f"{prefix}{item.title} ({when})"
+
+    def item_description(self, item: Meeting) -> str:
+        section = f" — {item.section.title}" if item.section_id else ""
+        return f"{item.book.title}{section}. {item.description}".strip()
+
+    def item_pubdate(self, item: Meeting):
+        return item.created_at
+
+    def item_updateddate(self, item: Meeting):
+        return item.updated_at
+
+    def item_guid(self, item: Meeting) -> str:
+        return calendars.meeting_uid(item)
+
+    item_guid_is_permalink = False
+
+
+club_meetings_feed = ClubMeetingsFeed()

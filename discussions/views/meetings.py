@@ -1,0 +1,226 @@
+"""Meeting pages: scheduling, the meeting itself, RSVPs, progress, recaps, .ics download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.models import Book
+from discussions import calendars, permissions, structured_data
+from discussions.forms import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
+from discussions.models import RSVP, Club, Meeting
+from discussions.services import meetings as meeting_services
+from discussions.services import rsvps as rsvp_services
+from discussions.services.spoilers import progress_for_meeting
+from discussions.views.base import HtmxHttpRequest, render_page
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Organisers schedule a meeting (?book=<id> preselects a poll's winner)."""
+    club = permissions.club_for_organiser(request.user, slug)
+    # Clubs usually meet in one place: start from the zone of their latest meeting.
+    last_zone = club.meetings.order_by("-created_at").values_list("time_zone", flat=True).first()
+    initial = {"time_zone": last_zone or request.user.time_zone or "UTC"}
+    book_id = request.GET.get("book", "")
+    if book_id.isdigit() and (book := Book.objects.filter(pk=book_id).first()):
+        initial.update(book=book, title=f"Discussion: {book.title}")
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        meeting = meeting_services.meeting_create(
+            club=club, created_by=request.user, **form.meeting_fields()
+        )
+        messages.success(request, "Meeting scheduled.")
+        return redirect(meeting)
+    context = {"club": club, "form": form, "meeting": None}
+    return render_page(
+        request, "discussions/meeting_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Organisers change a meeting; everyone who RSVPed is emailed what changed."""
+    club = permissions.club_for_organiser(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        changes = meeting_services.meeting_update(meeting=meeting, **form.meeting_fields())
+        note = f" Members who RSVPed were told: {', '.join(changes)}." if changes else ""
+        messages.success(request, f"Meeting saved.{note}")
+        return redirect(meeting)
+    context = {"club": club, "form": form, "meeting": meeting}
+    return render_page(
+        request, "discussions/meeting_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def meeting_status(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Cancel or postpone."""
+    club = permissions.club_for_organiser(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    action = request.POST.get("action")
+    if action == "cancel":
+        meeting_services.meeting_cancel(meeting=meeting)
+        messages.info(request, "Meeting cancelled; members who RSVPed were emailed.")
+    elif action == "postpone":
+        meeting_services.meeting_postpone(meeting=meeting)
+        messages.info(request, "Meeting postponed; edit its times to reschedule it.")
+    else:
+        return HttpResponse("Unknown action: use cancel or postpone.", status=400)
+    return redirect(meeting)
+
+
+def _meeting_context(request: HtmxHttpRequest, club: Club, meeting: Meeting) -> dict:
+    user = request.user
+    is_member = permissions.can_view_members_only(user, club)
+    rsvp = meeting.rsvps.filter(user=user).first() if user.is_authenticated else None
+    progress = progress_for_meeting(user=user, meeting=meeting) if is_member else None
+    rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
+    going = [r for r in rsvps if r.response == RSVP.Response.GOING]
+    progress_initial = (
+        {"section": progress.section_id, "page": progress.page, "percent": progress.percent}
+        if progress
+        else None
+    )
+    return {
+        "club": club,
+        "meeting": meeting,
+        "is_member": is_member,
+        "is_organiser": permissions.can_organise(user, club),
+        "rsvp": rsvp,
+        "going": going,
+        "waitlist": [r for r in rsvps if r.response == RSVP.Response.WAITLISTED],
+        "maybe": [r for r in rsvps if r.response == RSVP.Response.MAYBE],
+        "seats_left": None if meeting.capacity is None else max(meeting.capacity - len(going), 0),
+        "rsvp_form": RSVPForm(),
+        "progress": progress,
+        "progress_form": ProgressForm(book=meeting.book, initial=progress_initial),
+        "sections": list(meeting.book.sections.all()),
+        "section_form": SectionForm(),
+        "recap_form": RecapForm(initial={"recap": meeting.recap}),
+        "has_ended": meeting.has_ended(),
+        "json_ld": structured_data.meeting_json_ld(meeting, members_view=is_member),
+    }
+
+
+@require_GET
+def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    club = permissions.club_for(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    return render_page(
+        request, "discussions/meeting_detail.html", _meeting_context(request, club, meeting)
+    )
+
+
+@login_required
+@require_POST
+def meeting_rsvp(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Going / maybe / can't go; "going" to a full meeting joins the waitlist."""
+    club = permissions.club_for_member(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    form = RSVPForm(request.POST)
+    status = 200
+    if not form.is_valid():
+        status = 400
+        messages.error(request, "Choose going, maybe or can't go.")
+    else:
+        try:
+            rsvp = rsvp_services.rsvp_set(
+                meeting=meeting, user=request.user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            status = 400
+            messages.error(request, " ".join(error.messages))
+        else:
+            if rsvp.response == RSVP.Response.WAITLISTED:
+                messages.info(
+                    request,
+                    f"The meeting is full: you are #{rsvp.waitlist_position} "
+                    "on the waitlist and will get the next free seat.",
+                )
+    if not request.htmx:
+        return redirect(meeting)
+    meeting.refresh_from_db()
+    context = _meeting_context(request, club, meeting)
+    return render_page(
+        request, "discussions/meeting_detail.html", context, partial="rsvp", status=status
+    )
+
+
+@login_required
+@require_POST
+def meeting_progress(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A member records how far they have read the meeting's book."""
+    club = permissions.club_for_member(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    form = ProgressForm(request.POST, book=meeting.book)
+    status = 200
+    if form.is_valid():
+        meeting_services.progress_record(user=request.user, book=meeting.book, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, "Progress saved.")
+            return redirect(meeting)
+    else:
+        status = 400
+    context = _meeting_context(request, club, meeting)
+    context["progress_form"] = form if status == 400 else context["progress_form"]
+    return render_page(
+        request, "discussions/meeting_detail.html", context, partial="progress", status=status
+    )
+
+
+@login_required
+@require_POST
+def section_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Organisers define the book's reading sections (for progress and spoiler tags)."""
+    club = permissions.club_for_organiser(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_services.section_add(book=meeting.book, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "A section needs a title (pages and percentage are optional).")
+    return redirect(meeting.get_absolute_url() + "#progress")
+
+
+@login_required
+@require_POST
+def meeting_recap(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    club = permissions.club_for_organiser(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    form = RecapForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a recap of up to 10,000 characters.")
+        return redirect(meeting)
+    try:
+        meeting_services.meeting_post_recap(meeting=meeting, recap=form.cleaned_data["recap"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(meeting)
+    messages.success(request, "Recap posted.")
+    return redirect(meeting.get_absolute_url() + "#recap")
+
+
+@require_GET
+def meeting_ics(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The meeting as an .ics file to add to any calendar."""
+    club = permissions.club_for(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    body = calendars.meeting_calendar(
+        meeting, members_view=permissions.can_view_members_only(request.user, club)
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{club.slug}-meeting-{meeting.pk}.ics"'
+    return response

@@ -1,0 +1,81 @@
+"""Factories for clubs, meetings and books used across the discussions tests."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Book
+from discussions.models import Club, Meeting, Membership
+from discussions.services.clubs import club_create
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Many members per test: a deliberately slow hasher would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_book(db):
+    def make(title: str = "") -> Book:
+        number = next(_numbers)
+        title = title or f"Book {number}"
+        return Book.objects.create(title=title, slug=f"book-{number}")
+
+    return make
+
+
+@pytest.fixture
+def make_club(make_user):
+    """make_club(organiser=None, members=(), **fields) -> Club with those memberships."""
+
+    def make(organiser=None, members=(), **fields) -> Club:
+        number = next(_numbers)
+        organiser = organiser or make_user()
+        fields.setdefault("name", f"Club {number}")
+        club = club_create(creator=organiser, **fields)
+        for user in members:
+            Membership.objects.create(club=club, user=user)
+        return club
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(make_book):
+    def make(club: Club, **fields) -> Meeting:
+        start = fields.pop("starts_at", timezone.now() + datetime.timedelta(days=7))
+        fields.setdefault("ends_at", start + datetime.timedelta(hours=2))
+        fields.setdefault("book", make_book())
+        fields.setdefault("title", "Discussion")
+        fields.setdefault("time_zone", "Europe/London")
+        return Meeting.objects.create(club=club, starts_at=start, **fields)
+
+    return make
+
+
+@pytest.fixture
+def organiser(make_user):
+    return make_user(username="organiser", email="organiser@example.org")
+
+
+@pytest.fixture
+def private_club(make_club, organiser):
+    return make_club(
+        organiser=organiser,
+        name="Secret Readers",
+        slug="secret-readers",
+        visibility=Club.Visibility.PRIVATE,
+        join_policy=Club.JoinPolicy.INVITE,
+    )
+
+
+@pytest.fixture
+def public_club(make_club, organiser):
+    return make_club(organiser=organiser, name="Open Shelf", slug="open-shelf")
