@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from django.db import OperationalError
+from django.db import OperationalError, connections
 
 from bookclub.views import server_error
 
@@ -56,7 +56,9 @@ def test_signed_in_members_get_the_503_page_when_the_database_is_down():
     assert time.monotonic() - started < 30, "an outage must fail fast, not hang"
 
 
-def test_the_error_page_is_a_503_while_handling_a_lost_database_connection(rf):
+def test_the_error_page_is_a_503_while_handling_a_lost_database_connection(rf, monkeypatch):
+    # As after a refused connect: Django holds no connection (earlier tests may have left one).
+    monkeypatch.setattr(connections["default"], "connection", None)
     try:
         raise OperationalError("connection failed: server closed the connection unexpectedly")
     except OperationalError:
