@@ -46,6 +46,23 @@ PAGES: list[Page] = [
         expect="@{member}",
     ),
     Page("log-in form", "/accounts/login/", expect='name="password"'),
+    Page("book page (visitor)", "/books/{book}/", min_ratio=VISITOR_RATIO, expect="{book_title}"),
+    Page(
+        "book page (signed in)",
+        "/books/{book}/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="{book_title}",
+    ),
+    Page("book list (visitor)", "/books/", expect="/books/book-"),
+    Page("search (visitor)", "/search/?q={search}", expect="{search}"),
+    Page(
+        "meeting page (signed in)",
+        "/clubs/{club}/meetings/{meeting}/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="Meeting",
+    ),
 ]
 
 # The database-backed page a visitor keeps reading while PostgreSQL is down (must answer 503).

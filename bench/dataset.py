@@ -53,11 +53,17 @@ Facts = dict[str, str]
 class Sizes:
     members: int
     books: int
+    clubs: int
+    meetings: int
 
 
-SMALL = Sizes(members=200, books=20)  # first measurement of queries per page
-QUICK = Sizes(members=1_000, books=100)  # --quick
-FULL = Sizes(members=5_000, books=500)  # issue #7
+SMALL = Sizes(members=200, books=20, clubs=5, meetings=20)  # first count of queries per page
+QUICK = Sizes(members=1_000, books=100, clubs=20, meetings=200)  # --quick
+FULL = Sizes(members=5_000, books=500, clubs=100, meetings=1_000)  # issue #7
+# Rows point only at rows that exist at every size (the first SMALL ones), so a staged build
+# (SMALL, then FULL) makes exactly the rows a direct build makes.
+MEETINGS_PER_CLUB = 10
+CLUB_MEMBERS = 30
 
 # Members with a role in the run (indices into the deterministic member list).
 PROFILE_MEMBER = 0
@@ -139,21 +145,132 @@ def book_slug(index: int) -> str:
     return f"book-{index:04d}"
 
 
+def author_slug(book_index: int) -> str:
+    return f"author-{book_index // 2:04d}"  # an author writes two books
+
+
 def build_books(seed: int, sizes: Sizes) -> Facts:
-    from catalog.models import Book
+    """Books with an author each, their filing titles and search text, as the importer sets."""
+    from catalog.models import Author, Authorship, Book
+    from catalog.models.book import filing_title
 
     existing = Book.objects.count()
-    books = []
+    authors, books, names = [], [], {}
     for index in range(existing, sizes.books):
         rng = row_rng(seed, "book", index)
-        words = rng.sample(WORDS, rng.randint(1, 4))
-        books.append(Book(title=f"The {' '.join(words).title()}", slug=book_slug(index)))
+        author_rng = row_rng(seed, "author", index // 2)
+        name = f"{author_rng.choice(FIRST_NAMES)} {author_rng.choice(WORDS).title()}son"
+        names[index] = name
+        if index % 2 == 0 or index == existing:
+            authors.append(Author(name=name, slug=author_slug(index), sort_name=name))
+        title = f"The {' '.join(rng.sample(WORDS, rng.randint(1, 4))).title()}"
+        books.append(
+            Book(
+                title=title,
+                slug=book_slug(index),
+                sort_title=filing_title(title),  # bulk_create skips Book.save()
+                first_published_year=rng.randint(1850, 2024),
+                search_authors=name,
+            )
+        )
+    existing_authors = set(Author.objects.values_list("slug", flat=True))
+    _in_batches(Author, [a for a in authors if a.slug not in existing_authors])
     _in_batches(Book, books)
-    return {"book": book_slug(0)}
+    author_ids = dict(Author.objects.values_list("slug", "pk"))
+    _in_batches(
+        Authorship,
+        [
+            Authorship(book=book, author_id=author_ids[author_slug(index)])
+            for index, book in enumerate(books, start=existing)
+        ],
+    )
+    first = Book.objects.get(slug=book_slug(0))
+    return {"book": first.slug, "book_title": first.title, "search": WORDS[0]}
+
+
+def club_slug(index: int) -> str:
+    return f"club-{index:03d}"
+
+
+def build_clubs_and_meetings(seed: int, sizes: Sizes) -> Facts:
+    """Public open clubs with an organiser and members; ten meetings each, with RSVPs."""
+    from bookclub.accounts.models import User
+    from catalog.models import Book
+    from discussions.models import RSVP, Club, Meeting, Membership
+
+    member_ids = dict(
+        User.objects.filter(
+            username__in=[member_username(i) for i in range(SMALL.members)]
+        ).values_list("username", "pk")
+    )
+    book_ids = dict(
+        Book.objects.filter(slug__in=[book_slug(i) for i in range(SMALL.books)]).values_list(
+            "slug", "pk"
+        )
+    )
+    existing = Club.objects.count()
+    clubs, memberships = [], []
+    for index in range(existing, sizes.clubs):
+        rng = row_rng(seed, "club", index)
+        clubs.append(
+            Club(
+                name=f"{rng.choice(WORDS).title()} Readers {index}",
+                slug=club_slug(index),
+                description=" ".join(rng.choice(WORDS) for _ in range(20)),
+                created_at=EPOCH + timedelta(days=index),
+            )
+        )
+    _in_batches(Club, clubs)
+    for club, index in zip(clubs, range(existing, sizes.clubs), strict=True):
+        rng = row_rng(seed, "club-members", index)
+        chosen = rng.sample(range(SMALL.members), CLUB_MEMBERS)
+        for position, member in enumerate(chosen):
+            role = Membership.Role.ORGANISER if position == 0 else Membership.Role.MEMBER
+            memberships.append(
+                Membership(club=club, user_id=member_ids[member_username(member)], role=role)
+            )
+    _in_batches(Membership, memberships)
+
+    club_ids = dict(Club.objects.values_list("slug", "pk"))
+    existing = Meeting.objects.count()
+    meetings = []
+    for index in range(existing, sizes.meetings):
+        rng = row_rng(seed, "meeting", index)
+        starts = datetime(2027, 1, 1, 18, tzinfo=UTC) + timedelta(days=index % 365)
+        meetings.append(
+            Meeting(
+                club_id=club_ids[club_slug(index // MEETINGS_PER_CLUB)],
+                book_id=book_ids[book_slug(rng.randrange(SMALL.books))],
+                title=f"Meeting {index}: {rng.choice(WORDS)}",
+                description=" ".join(rng.choice(WORDS) for _ in range(30)),
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                time_zone=rng.choice(ZONES[1:]),
+                place="The library",
+                capacity=20,
+            )
+        )
+    _in_batches(Meeting, meetings)
+    members_of: dict[int, list[int]] = {}
+    for club_id, user_id in Membership.objects.values_list("club_id", "user_id"):
+        members_of.setdefault(club_id, []).append(user_id)
+    rsvps = []
+    for meeting, index in zip(meetings, range(existing, sizes.meetings), strict=True):
+        rng = row_rng(seed, "rsvps", index)
+        for user_id in rng.sample(sorted(members_of[meeting.club_id]), 5):
+            response = rng.choice([RSVP.Response.GOING, RSVP.Response.MAYBE])
+            rsvps.append(RSVP(meeting=meeting, user_id=user_id, response=response))
+    _in_batches(RSVP, rsvps)
+    first = Meeting.objects.filter(club__slug=club_slug(0)).order_by("pk").first()
+    return {"club": club_slug(0), "meeting": str(first.pk)}
 
 
 # In dependency order; clubs and meetings need members and books, comments need all three.
-BUILDERS: list[Callable[[int, Sizes], Facts]] = [build_members, build_books]
+BUILDERS: list[Callable[[int, Sizes], Facts]] = [
+    build_members,
+    build_books,
+    build_clubs_and_meetings,
+]
 
 
 def build(sizes: Sizes, *, seed: int, log=print) -> Facts:
