@@ -127,3 +127,69 @@ class ProfileEdit(WriteAction):
                     f"{username}: write {stored.token} answered {stored.status} but was saved"
                 )
         return result
+
+
+class MeetingRSVP(WriteAction):
+    """A member answers going / maybe / can't go for club 0's first meeting (20 seats).
+
+    RSVPs carry no text, so "exactly once" is one row per member, and the member's final
+    answer must match their last acknowledged one; the seats and the waitlist must be what
+    the rows say (never over capacity, nobody waiting while a seat is free, positions unique).
+    """
+
+    name = "meeting RSVP"
+    form_path = "/clubs/{club}/meetings/{meeting}/"
+    answers = ("going", "going", "maybe", "not_going")
+
+    def __init__(self) -> None:
+        self._sent: dict[str, str] = {}  # token -> the answer sent with it
+        self._meeting_pk = ""
+
+    def path(self, facts: Facts, member: str) -> str:
+        return "/clubs/{club}/meetings/{meeting}/rsvp/".format(**facts)
+
+    def fields(self, facts: Facts, member: str, token: str, rng: random.Random) -> dict[str, str]:
+        answer = rng.choice(self.answers)
+        self._sent[token] = answer  # one writer per token; dict writes are atomic
+        self._meeting_pk = facts["meeting"]
+        return {"response": answer}
+
+    def verify(self, attempts: list[Attempt]) -> Verification:
+        from discussions.models import RSVP, Meeting
+
+        result = Verification(checked=sum(a.acknowledged for a in attempts))
+        if not attempts:
+            return result
+        meeting = Meeting.objects.get(pk=int(self._meeting_pk))
+        # Only this run's answers count: the throughput phase RSVPs too, as another member.
+        rows = list(meeting.rsvps.select_related("user"))
+        going = [r for r in rows if r.response == RSVP.Response.GOING]
+        waiting = [r for r in rows if r.response == RSVP.Response.WAITLISTED]
+        if meeting.capacity is not None and len(going) > meeting.capacity:
+            result.problems.append(f"{len(going)} going for {meeting.capacity} seats")
+        if waiting and meeting.capacity is not None and len(going) < meeting.capacity:
+            result.problems.append(f"{len(waiting)} waiting while {len(going)} seats are taken")
+        positions = [r.waitlist_position for r in waiting]
+        if None in positions or len(set(positions)) != len(positions):
+            result.problems.append(f"waitlist positions not unique: {sorted(map(str, positions))}")
+        if any(r.waitlist_position is not None for r in rows if r not in waiting):
+            result.problems.append("a member not waiting holds a waitlist position")
+        final = {r.user.username: r.response for r in rows}
+        by_member: dict[str, list[Attempt]] = defaultdict(list)
+        for attempt in attempts:
+            by_member[attempt.member].append(attempt)
+        for member, tried in by_member.items():
+            acked = [a for a in tried if a.acknowledged]
+            if not acked:
+                continue
+            last = max(acked, key=lambda a: a.seq)
+            later = [a for a in tried if a.seq > last.seq and a.status is None]
+            allowed = {self._sent[last.token]} | {self._sent[a.token] for a in later}
+            if "going" in allowed:
+                allowed.add(RSVP.Response.WAITLISTED)
+            if final.get(member) not in allowed:
+                result.problems.append(
+                    f"{member}: stored {final.get(member)}, "
+                    f"last acknowledged {self._sent[last.token]}"
+                )
+        return result

@@ -224,6 +224,8 @@ def build_clubs_and_meetings(seed: int, sizes: Sizes) -> Facts:
     for club, index in zip(clubs, range(existing, sizes.clubs), strict=True):
         rng = row_rng(seed, "club-members", index)
         chosen = rng.sample(range(SMALL.members), CLUB_MEMBERS)
+        if index == 0:  # the signed-in member and the integrity writers RSVP in club 0
+            chosen += [i for i in (SIGNED_IN_MEMBER, *WRITERS) if i not in chosen]
         for position, member in enumerate(chosen):
             role = Membership.Role.ORGANISER if position == 0 else Membership.Role.MEMBER
             memberships.append(
