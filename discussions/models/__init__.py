@@ -1,3 +1,37 @@
-from discussions.models.clubs import Club, Invite, JoinRequest, Membership  # noqa: F401
-from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder  # noqa: F401
-from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll  # noqa: F401
+"""Discussions models, one module per feature."""
+
+from discussions.models.clubs import Club, Invite, JoinRequest, Membership
+from discussions.models.contributions import ContentNotice, NoticeSecond, Quote, Summary
+from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
+from discussions.models.notifications import Notification
+from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll
+from discussions.models.ratings import AgeVote, Rating
+from discussions.models.threads import Comment, CommentRevision, Flag, Follow, Thread
+
+__all__ = [
+    "RSVP",
+    "AgeVote",
+    "Ballot",
+    "BallotChoice",
+    "Candidate",
+    "Club",
+    "Comment",
+    "CommentRevision",
+    "ContentNotice",
+    "Flag",
+    "Follow",
+    "Invite",
+    "JoinRequest",
+    "Meeting",
+    "Membership",
+    "Notification",
+    "NoticeSecond",
+    "Poll",
+    "Quote",
+    "Rating",
+    "ReadingProgress",
+    "ReadingSection",
+    "Reminder",
+    "Summary",
+    "Thread",
+]

@@ -1,0 +1,1 @@
+"""Discussion views, one module per feature."""

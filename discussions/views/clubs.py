@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from discussions import permissions
-from discussions.forms import ClubForm
+from discussions.forms.clubs import ClubForm
 from discussions.models import Club, Invite, JoinRequest, Poll
 from discussions.services import clubs as club_services
 from discussions.views.base import HtmxHttpRequest, render_page

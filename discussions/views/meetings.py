@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
-from discussions.forms import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
+from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.models import RSVP, Club, Meeting
 from discussions.services import meetings as meeting_services
 from discussions.services import rsvps as rsvp_services

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from discussions import permissions
-from discussions.forms import BallotForm, PollForm, SuggestForm
+from discussions.forms.clubs import BallotForm, PollForm, SuggestForm
 from discussions.models import Ballot, Club, Poll
 from discussions.services import polls as poll_services
 from discussions.views.base import HtmxHttpRequest, render_page

@@ -108,8 +108,14 @@ def test_search_page_shows_isbn_errors_and_no_results(client, seeded):
 
 def test_overlong_and_control_character_queries_are_cleaned_not_refused(client, seeded):
     assert client.get("/search/", {"q": "a" * 5000}).status_code == 200
-    response = client.get("/search/", {"q": "kathy\x00"})
+    response = client.get("/search/", {"q": "kathy\x07\x1b"})
     assert response.status_code == 200 and "Never Let Me Go" in response.content.decode()
+
+
+def test_a_nul_in_the_query_is_refused_site_wide_with_a_reason(client, seeded):
+    response = client.get("/search/", {"q": "kathy\x00"})
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
 
 
 def test_word_forms_match_through_full_text_search_on_postgres_only(seeded):

@@ -1,4 +1,4 @@
-"""Factories for clubs, meetings and books used across the discussions tests."""
+"""Discussions fixtures: books and their threads, clubs and meetings, a seed source."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import datetime
 import itertools
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Book
+from catalog.models import Book, Source
 from discussions.models import Club, Meeting, Membership
 from discussions.services.clubs import club_create
+from discussions.services.comments import comment_create, thread_for_book
 
 _numbers = itertools.count(1)
 
@@ -23,10 +25,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def make_book(db):
-    def make(title: str = "") -> Book:
+    """make_book(title="", **fields) -> Book with a unique slug unless one is given."""
+
+    def make(title: str = "", **overrides) -> Book:
         number = next(_numbers)
-        title = title or f"Book {number}"
-        return Book.objects.create(title=title, slug=f"book-{number}")
+        fields = {"title": title or f"Book {number}", "slug": f"book-{number}"}
+        fields.update(overrides)
+        return Book.objects.create(**fields)
 
     return make
 
@@ -79,3 +84,35 @@ def private_club(make_club, organiser):
 @pytest.fixture
 def public_club(make_club, organiser):
     return make_club(organiser=organiser, name="Open Shelf", slug="open-shelf")
+
+
+@pytest.fixture
+def book(make_book):
+    return make_book(title="Never Let Me Go", slug="never-let-me-go")
+
+
+@pytest.fixture
+def thread(book):
+    return thread_for_book(book=book)
+
+
+@pytest.fixture
+def library(db):
+    return Source.objects.create(
+        kind=Source.Kind.LIBRARY_CATALOG, title="Never Let Me Go", file="001_test.txt"
+    )
+
+
+@pytest.fixture
+def community_url(book):
+    return reverse("discussions:book_community", kwargs={"slug": book.slug})
+
+
+@pytest.fixture
+def post(thread):
+    """post(author, body, parent=None) -> Comment, through the service."""
+
+    def make(author, body="A comment", parent=None):
+        return comment_create(thread=thread, author=author, body=body, parent=parent)
+
+    return make

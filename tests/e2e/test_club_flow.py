@@ -22,7 +22,7 @@ def log_in(page, user):
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]:has-text('Sign In'), form button[type=submit]")
+    page.get_by_role("main").get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

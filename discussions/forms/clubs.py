@@ -1,4 +1,4 @@
-"""Forms for clubs, meetings, progress and polls."""
+"""Forms for clubs, meetings, reading progress and polls."""
 
 from __future__ import annotations
 

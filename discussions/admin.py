@@ -1,0 +1,130 @@
+"""Admin: a moderation queue of flagged comments plus the community contributions."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from discussions.models import (
+    AgeVote,
+    Comment,
+    ContentNotice,
+    Flag,
+    Notification,
+    Quote,
+    Rating,
+    Summary,
+    Thread,
+)
+
+
+class OpenFlagsFilter(admin.SimpleListFilter):
+    title = "open flags"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged, not yet reviewed"), ("no", "No open flags")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(open_flags__gt=0)
+        if self.value() == "no":
+            return queryset.filter(open_flags=0)
+        return queryset
+
+
+class FlagInline(admin.TabularInline):
+    model = Flag
+    extra = 0
+    readonly_fields = ["reporter", "reason", "note", "created_at", "resolved_at"]
+    can_delete = False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: filter by open flags, hide or restore in bulk."""
+
+    list_display = [
+        "pk",
+        "author_name",
+        "excerpt",
+        "thread",
+        "created_at",
+        "open_flags",
+        "is_hidden",
+    ]
+    list_filter = [OpenFlagsFilter, "is_hidden"]
+    search_fields = ["body", "author__username", "imported_handle"]
+    raw_id_fields = ["thread", "parent", "root", "author"]
+    readonly_fields = ["path", "reply_count", "body_html", "edited_at", "deleted_at", "hidden_at"]
+    inlines = [FlagInline]
+    actions = ["hide", "restore"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "thread__book")
+            .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+            .order_by("-open_flags", "-created_at")
+        )
+
+    @admin.display(ordering="open_flags")
+    def open_flags(self, obj) -> int:
+        return obj.open_flags
+
+    @admin.display(description="comment")
+    def excerpt(self, obj) -> str:
+        return obj.body[:80]
+
+    @admin.action(description="Hide selected comments (resolves their flags)")
+    def hide(self, request, queryset):
+        self._moderate(queryset, hide=True)
+
+    @admin.action(description="Restore selected comments (resolves their flags)")
+    def restore(self, request, queryset):
+        self._moderate(queryset, hide=False)
+
+    def _moderate(self, queryset, *, hide: bool) -> None:
+        now = timezone.now()
+        ids = list(queryset.values_list("pk", flat=True))
+        Comment.objects.filter(pk__in=ids).update(is_hidden=hide, hidden_at=now if hide else None)
+        Flag.objects.filter(comment_id__in=ids, resolved_at__isnull=True).update(resolved_at=now)
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["comment", "reporter", "reason", "created_at", "resolved_at"]
+    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["comment", "reporter"]
+    actions = ["dismiss"]
+
+    @admin.action(description="Dismiss selected flags (leave the comments as they are)")
+    def dismiss(self, request, queryset):
+        queryset.update(resolved_at=timezone.now())
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "is_locked", "created_at"]
+    list_filter = ["is_locked"]
+    raw_id_fields = ["book"]
+
+
+@admin.register(Rating, AgeVote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "imported_handle", "source", "created_at"]
+    raw_id_fields = ["book", "user"]
+
+
+@admin.register(Summary, ContentNotice, Quote)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "created_at"]
+    raw_id_fields = ["book", "author"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "comment", "created_at", "read_at"]
+    raw_id_fields = ["recipient", "comment"]

@@ -1,0 +1,1 @@
+"""Forms validate input; the services do the work. Split by feature."""

@@ -1,0 +1,96 @@
+"""Forms for book community: comments, ratings, age votes, summaries, notices, quotes, flags."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from discussions.models import ContentNotice, Flag, Quote, Summary
+from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: *emphasis*, [links](https://…), > quotes, - lists, "
+        ">! spoilers, @username mentions.",
+    )
+
+
+class RatingForm(forms.Form):
+    value = forms.TypedChoiceField(
+        choices=[(str(v), f"{v} stars") for v in RATING_CHOICES],
+        coerce=Decimal,
+        required=False,
+    )
+    withdraw = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("withdraw") and data.get("value") in (None, ""):
+            raise forms.ValidationError("Choose a rating from 0.5 to 5 stars.")
+        return data
+
+
+class AgeVoteForm(forms.Form):
+    minimum_age = forms.TypedChoiceField(
+        label="Suitable for ages",
+        choices=[(str(age), f"{age} and over") for age in range(MIN_AGE, MAX_AGE + 1)],
+        coerce=int,
+        required=False,
+    )
+    withdraw = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("withdraw") and data.get("minimum_age") in (None, ""):
+            raise forms.ValidationError(f"Choose an age from {MIN_AGE} to {MAX_AGE}.")
+        return data
+
+
+class SummaryForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Several forms share the book page: keep their element ids apart.
+        kwargs.setdefault("auto_id", "id_summary_%s")
+        super().__init__(*args, **kwargs)
+
+    class Meta:
+        model = Summary
+        fields = ["body"]
+        labels = {"body": "Summary"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class NoticeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Several forms share the book page: keep their element ids apart.
+        kwargs.setdefault("auto_id", "id_notice_%s")
+        super().__init__(*args, **kwargs)
+
+    class Meta:
+        model = ContentNotice
+        fields = ["category", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class QuoteForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        # Several forms share the book page: keep their element ids apart.
+        kwargs.setdefault("auto_id", "id_quote_%s")
+        super().__init__(*args, **kwargs)
+
+    class Meta:
+        model = Quote
+        fields = ["text", "location"]
+        labels = {"text": "Quote"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class FlagForm(forms.ModelForm):
+    class Meta:
+        model = Flag
+        fields = ["reason", "note"]
+        widgets = {"reason": forms.RadioSelect}

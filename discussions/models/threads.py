@@ -1,0 +1,232 @@
+"""Threads and their nested comments.
+
+Tree strategy: a materialised path. Every comment stores ``path``, the
+concatenation of its ancestors' ids and its own, each zero-padded to
+``PATH_STEP`` digits, plus ``root`` (its top-level ancestor, itself for a
+top-level comment). Ordering by ``path`` is a depth-first walk with replies in
+posting order, so one indexed query (``root_id IN page``) ORDER BY path fetches
+a page of top-level comments with every descendant, on SQLite and PostgreSQL
+alike, and a subtree is a ``path`` prefix. Unlike a recursive CTE it needs no
+backend-specific SQL, and unlike treebeard it needs no extra dependency or
+global renumbering on insert.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+PATH_STEP = 10
+
+
+class Thread(models.Model):
+    """One conversation about one discussed thing (a book here; meetings reuse it)."""
+
+    book = models.OneToOneField(
+        "catalog.Book", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    is_locked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Thread about {self.book}" if self.book_id else f"Thread {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        if self.book_id:
+            from discussions.links import book_page_url
+
+            return book_page_url(self.book)
+        return reverse("discussions:thread", kwargs={"pk": self.pk})
+
+    def can_moderate(self, user) -> bool:
+        """Staff moderate every thread; anyone else only where the hook allows it."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return bool(user.is_staff) or self.moderator_check(user)
+
+    def moderator_check(self, user) -> bool:
+        """Hook for other kinds of thread (club meetings ask the club's organisers)."""
+        return False
+
+    def is_visible_to(self, user) -> bool:
+        """Book threads are public; other kinds of thread override this."""
+        return self.book_id is not None
+
+    def can_post(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return not self.is_locked or self.can_moderate(user)
+
+
+class CommentQuerySet(models.QuerySet):
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def sorted_by(self, sort: str):
+        orderings = {
+            "oldest": ("created_at", "id"),
+            "replies": ("-reply_count", "-created_at", "-id"),
+        }
+        return self.order_by(*orderings.get(sort, ("-created_at", "-id")))
+
+    def with_authors(self):
+        return self.select_related("author", "source")
+
+
+class Comment(models.Model):
+    """A comment by a member, or one imported from a seed document (no account behind it)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    # RESTRICT: a comment with replies can never be hard-deleted by accident
+    # (deleting it leaves a tombstone), yet deleting the whole thread still works.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies"
+    )
+    # Top-level ancestor (itself at the top): one query fetches a page of trees.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    path = models.CharField(max_length=1000, blank=True, default="")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    imported_handle = models.CharField(max_length=150, blank=True, default="")
+    source = models.ForeignKey(
+        "catalog.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(max_length=10_000)
+    body_html = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    # Replies at any depth below this comment: sorts "most replied" without a join.
+    reply_count = models.PositiveIntegerField(default=0)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["root", "path"], name="comment_tree_by_root"),
+            models.Index(fields=["thread", "parent", "created_at"], name="comment_top_by_date"),
+            models.Index(fields=["thread", "parent", "reply_count"], name="comment_top_by_replies"),
+        ]
+        constraints = [
+            # Re-importing a seed document must not duplicate its comments.
+            models.UniqueConstraint(
+                fields=["thread", "source", "imported_handle", "created_at"],
+                name="comment_imported_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:comment", kwargs={"pk": self.pk})
+
+    @property
+    def depth(self) -> int:
+        return max(len(self.path) // PATH_STEP - 1, 0)
+
+    @property
+    def is_imported(self) -> bool:
+        return self.author_id is None and bool(self.imported_handle)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def author_name(self) -> str:
+        if self.author_id:
+            return self.author.public_name
+        return self.imported_handle or "[deleted]"
+
+    def ancestor_ids(self) -> list[int]:
+        return [
+            int(self.path[i : i + PATH_STEP])
+            for i in range(0, len(self.path) - PATH_STEP, PATH_STEP)
+        ]
+
+    def shows_body_to(self, user, *, moderator: bool) -> bool:
+        if self.is_deleted:
+            return False
+        return not self.is_hidden or moderator
+
+    def can_edit(self, user) -> bool:
+        return (
+            getattr(user, "is_authenticated", False)
+            and self.author_id == user.pk
+            and not self.is_deleted
+            and not self.is_hidden
+        )
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before an edit: edits stay accountable."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of comment {self.comment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Flag(models.Model):
+    """A member's report that a comment breaks the rules; moderators resolve it."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Harassment or abuse"
+        SPOILER = "spoiler", "Unmarked spoiler"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="flag_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class Follow(models.Model):
+    """A member follows a thread: new comments notify them (email only if they allow it)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    email = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="follow_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.thread}"

@@ -1,0 +1,152 @@
+"""Posting, editing, deleting and moderating comments."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalog.models import Book
+from discussions import markup
+from discussions.models import Comment, CommentRevision, Flag, Follow, Thread
+from discussions.models.threads import PATH_STEP
+from discussions.services.errors import DiscussionError, NotAllowed
+
+
+def _known_usernames(names: set[str]) -> set[str]:
+    User = get_user_model()
+    return set(
+        User.objects.filter(username__in=names, is_active=True).values_list("username", flat=True)
+    )
+
+
+def comment_render(body: str) -> str:
+    return markup.render(body, known_usernames=_known_usernames)
+
+
+def thread_for_book(*, book: Book) -> Thread:
+    thread, _ = Thread.objects.get_or_create(book=book)
+    return thread
+
+
+@transaction.atomic
+def comment_create(*, thread: Thread, author, body: str, parent: Comment | None = None) -> Comment:
+    """Post a comment or a reply, keep the tree columns right and notify people."""
+    from discussions.services.notifications import notify_new_comment
+
+    if not thread.can_post(author):
+        raise NotAllowed("This thread is locked." if thread.is_locked else "Sign in to post.")
+    if parent is not None:
+        if parent.thread_id != thread.pk:
+            raise DiscussionError("That comment belongs to another thread.")
+        if parent.is_deleted:
+            raise DiscussionError("That comment was deleted; reply to another one.")
+        if parent.is_hidden and not thread.can_moderate(author):
+            raise NotAllowed("You cannot reply to a hidden comment.")
+    body = body.strip()
+    if not body:
+        raise DiscussionError("Write something first.")
+    comment = Comment.objects.create(
+        thread=thread,
+        parent=parent,
+        author=author,
+        body=body,
+        body_html=comment_render(body),
+        created_at=timezone.now(),
+    )
+    prefix = parent.path if parent is not None else ""
+    comment.path = f"{prefix}{comment.pk:0{PATH_STEP}d}"
+    comment.root_id = parent.root_id if parent is not None else comment.pk
+    comment.save(update_fields=["path", "root"])
+    if parent is not None:
+        Comment.objects.filter(pk__in=comment.ancestor_ids()).update(
+            reply_count=F("reply_count") + 1
+        )
+    Follow.objects.get_or_create(thread=thread, user=author)
+    notify_new_comment(comment=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """Change a comment's text, keeping the previous text as a revision."""
+    if not comment.can_edit(editor):
+        raise NotAllowed("Only the author can edit this comment.")
+    if comment.thread.is_locked and not comment.thread.can_moderate(editor):
+        raise NotAllowed("This thread is locked.")
+    body = body.strip()
+    if not body:
+        raise DiscussionError("Write something first.")
+    if body == comment.body:
+        return comment
+    from discussions.services.notifications import notify_new_mentions
+
+    CommentRevision.objects.create(comment=comment, body=comment.body)
+    previous = comment.body
+    comment.body = body
+    comment.body_html = comment_render(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    notify_new_mentions(comment=comment, previous_body=previous)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user) -> Comment | None:
+    """Delete a comment; one with replies becomes a "[deleted]" tombstone so replies stay."""
+    if comment.author_id != getattr(user, "pk", None) and not comment.thread.can_moderate(user):
+        raise NotAllowed("Only the author or a moderator can delete this comment.")
+    # Decide on fresh, locked data: a reply may have arrived since the page loaded.
+    comment = Comment.objects.select_for_update().select_related("thread").get(pk=comment.pk)
+    if comment.replies.exists():
+        comment.deleted_at = timezone.now()
+        comment.body = ""
+        comment.body_html = ""
+        comment.author = None
+        comment.imported_handle = ""
+        comment.save(update_fields=["deleted_at", "body", "body_html", "author", "imported_handle"])
+        comment.revisions.all().delete()
+        return comment
+    Comment.objects.filter(pk__in=comment.ancestor_ids()).update(reply_count=F("reply_count") - 1)
+    comment.delete()
+    return None
+
+
+def comment_flag(*, comment: Comment, reporter, reason: str, note: str = "") -> Flag:
+    """A member reports a comment; a second report by the same member updates the first."""
+    if comment.author_id == reporter.pk:
+        raise DiscussionError("You cannot flag your own comment.")
+    flag, _ = Flag.objects.update_or_create(
+        comment=comment,
+        reporter=reporter,
+        defaults={"reason": reason, "note": note, "resolved_at": None},
+    )
+    return flag
+
+
+@transaction.atomic
+def comment_moderate(*, comment: Comment, moderator, hide: bool) -> Comment:
+    """Hide or restore a comment; either way its open flags are resolved."""
+    if not comment.thread.can_moderate(moderator):
+        raise NotAllowed("Only moderators can hide or restore comments.")
+    comment.is_hidden = hide
+    comment.hidden_at = timezone.now() if hide else None
+    comment.save(update_fields=["is_hidden", "hidden_at"])
+    comment.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return comment
+
+
+def thread_lock(*, thread: Thread, moderator, locked: bool) -> Thread:
+    if not thread.can_moderate(moderator):
+        raise NotAllowed("Only moderators can lock threads.")
+    thread.is_locked = locked
+    thread.save(update_fields=["is_locked"])
+    return thread
+
+
+def thread_follow(*, thread: Thread, user, follow: bool) -> None:
+    if follow:
+        Follow.objects.update_or_create(thread=thread, user=user, defaults={"email": True})
+    else:
+        Follow.objects.filter(thread=thread, user=user).delete()

@@ -1,0 +1,141 @@
+"""Who hears about a new comment, in the app and by email."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from discussions.markup import mentioned_usernames
+from discussions.models import Comment, Follow, Notification
+
+UNSUBSCRIBE_SALT = "discussions.unsubscribe"
+
+
+def unsubscribe_token(*, user, thread_id: int | None) -> str:
+    """Signed, login-free: thread_id None means "no discussion emails at all"."""
+    return signing.dumps({"u": user.pk, "t": thread_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_read(token: str) -> dict:
+    """Raise signing.BadSignature for a forged or garbled token."""
+    return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_apply(*, token: str) -> str:
+    """Turn email off as the token says; returns a sentence describing what changed."""
+    data = unsubscribe_read(token)
+    User = get_user_model()
+    user = User.objects.get(pk=data["u"])
+    if data.get("t"):
+        Follow.objects.filter(user=user, thread_id=data["t"]).update(email=False)
+        return "You will no longer get emails about this thread."
+    user.email_notifications = False
+    user.save(update_fields=["email_notifications"])
+    return "You will no longer get any discussion emails."
+
+
+def notify_new_comment(*, comment: Comment) -> list[Notification]:
+    """Mentioned members, the parent's author and followers each get one notification."""
+    User = get_user_model()
+    kinds: dict[int, str] = {}
+    for follow in Follow.objects.filter(thread=comment.thread_id).values("user_id"):
+        kinds[follow["user_id"]] = Notification.Kind.THREAD
+    if comment.parent_id and comment.parent.author_id:
+        kinds[comment.parent.author_id] = Notification.Kind.REPLY
+    names = mentioned_usernames(comment.body)
+    if names:
+        for pk in User.objects.filter(username__in=names, is_active=True).values_list(
+            "pk", flat=True
+        ):
+            kinds[pk] = Notification.Kind.MENTION
+    kinds.pop(comment.author_id, None)
+    if not kinds:
+        return []
+    notifications = Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, kind=kind, comment=comment) for pk, kind in kinds.items()]
+    )
+    ids = [n.recipient_id for n in notifications]
+    transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
+    return notifications
+
+
+def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notification]:
+    """An edit that adds a mention notifies the newly mentioned members (once per comment)."""
+    names = mentioned_usernames(comment.body) - mentioned_usernames(previous_body)
+    if not names:
+        return []
+    User = get_user_model()
+    already = set(comment.notifications.values_list("recipient_id", flat=True))
+    recipients = (
+        User.objects.filter(username__in=names, is_active=True)
+        .exclude(pk__in=already)
+        .exclude(pk=comment.author_id)
+        .values_list("pk", flat=True)
+    )
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, kind=Notification.Kind.MENTION, comment=comment)
+            for pk in recipients
+        ]
+    )
+    ids = [n.recipient_id for n in notifications]
+    if ids:
+        transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
+    return notifications
+
+
+def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
+    """Email the members who opted in; every message has a one-click unsubscribe."""
+    comment = Comment.objects.select_related("thread", "author").filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    muted = set(
+        Follow.objects.filter(thread=comment.thread_id, email=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    sent = 0
+    for notification in Notification.objects.filter(
+        comment=comment, recipient_id__in=user_ids, recipient__email_notifications=True
+    ).select_related("recipient"):
+        recipient = notification.recipient
+        # Followers who muted the thread still hear about mentions of them.
+        if recipient.pk in muted and notification.kind != Notification.Kind.MENTION:
+            continue
+        scope = None if notification.kind == Notification.Kind.MENTION else comment.thread_id
+        token = unsubscribe_token(user=recipient, thread_id=scope)
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "discussions:unsubscribe", kwargs={"token": token}
+        )
+        context = {
+            "notification": notification,
+            "comment": comment,
+            "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+            "unsubscribe_url": unsubscribe_url,
+            "scope_is_thread": scope is not None,
+        }
+        message = EmailMessage(
+            subject=f"{comment.author_name} {notification.get_kind_display()}",
+            body=render_to_string("discussions/email/notification.txt", context),
+            to=[recipient.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.send()
+        sent += 1
+    return sent
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    queryset = Notification.objects.for_user(user).unread()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())

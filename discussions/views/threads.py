@@ -1,0 +1,265 @@
+"""Threads and comments: reading, posting, replying, editing, deleting, moderating."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from discussions.forms.community import CommentForm, FlagForm
+from discussions.models import Comment, Thread
+from discussions.selectors import Node, subtree_context, thread_context
+from discussions.services import comments as services
+from discussions.services.errors import DiscussionError
+from discussions.views.common import HtmxHttpRequest, error_response, member_post, page_number
+
+COMMENT = "discussions/_comment.html"
+
+
+def _visible_thread(request, pk: int) -> Thread:
+    thread = get_object_or_404(Thread.objects.select_related("book"), pk=pk)
+    if not thread.is_visible_to(request.user):
+        raise Http404("No such thread.")
+    return thread
+
+
+def _visible_comment(request, pk: int) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("thread__book", "author", "source"), pk=pk
+    )
+    if not comment.thread.is_visible_to(request.user):
+        raise Http404("No such comment.")
+    return comment
+
+
+def _card_context(request, comment: Comment, **extra) -> dict:
+    thread = comment.thread
+    flagged = (
+        comment.flags.filter(reporter=request.user).exists()
+        if request.user.is_authenticated
+        else False
+    )
+    return {
+        "comment": comment,
+        "node": Node(comment),
+        "thread": thread,
+        "can_moderate": thread.can_moderate(request.user),
+        "can_post": thread.can_post(request.user),
+        "flagged_ids": {comment.pk} if flagged else set(),
+        "max_depth": comment.depth + 1,
+        **extra,
+    }
+
+
+def comment_posted(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
+    """htmx gets the new comment to insert; a plain post goes back to the thread."""
+    if request.htmx:
+        response = render(request, COMMENT, _card_context(request, comment))
+        if comment.parent_id:
+            # Close the inline reply form in the same response.
+            response.content += (
+                f'<div class="reply-slot" id="reply-slot-{comment.parent_id}" '
+                'data-hx-swap-oob="true"></div>'
+            ).encode()
+        return response
+    return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A thread on its own page (threads about books live on the book's page)."""
+    thread = _visible_thread(request, pk)
+    context = thread_context(
+        thread, user=request.user, sort=request.GET.get("sort", "newest"), page=page_number(request)
+    )
+    template = "discussions/thread.html"
+    if request.htmx:
+        partial = "comment-page" if request.GET.get("page") else "thread-body"
+        template = f"discussions/_thread.html#{partial}"
+    return render(request, template, context)
+
+
+@require_POST
+@member_post
+def comment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A new top-level comment in a thread."""
+    thread = _visible_thread(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        context = {**thread_context(thread, user=request.user), "comment_form": form}
+        template = (
+            "discussions/_thread.html#comment-form" if request.htmx else "discussions/thread.html"
+        )
+        return render(request, template, context, status=400)
+    try:
+        comment = services.comment_create(
+            thread=thread, author=request.user, body=form.cleaned_data["body"]
+        )
+    except DiscussionError as error:
+        return error_response(request, error)
+    return comment_posted(request, comment)
+
+
+@require_GET
+def comment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One comment and all its replies: permalinks and "continue this thread"."""
+    comment = _visible_comment(request, pk)
+    context = subtree_context(comment, user=request.user)
+    return render(request, "discussions/comment_detail.html", {**context, "focus": comment})
+
+
+@require_http_methods(["GET", "POST"])
+@member_post
+@vary_on_headers("HX-Request")
+def comment_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the reply form (inline with htmx); POST: post the reply."""
+    parent = _visible_comment(request, pk)
+    form = CommentForm(request.POST or None, auto_id=f"id_reply{parent.pk}_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply = services.comment_create(
+                thread=parent.thread,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+            )
+        except DiscussionError as error:
+            return error_response(request, error)
+        return comment_posted(request, reply)
+    if not parent.thread.can_post(request.user) or parent.is_deleted:
+        return error_response(request, DiscussionError("You cannot reply here."))
+    template = "discussions/comment_form.html"
+    if request.htmx:
+        template += "#reply-form"
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, template, {"form": form, "parent": parent, "mode": "reply"}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_post
+@vary_on_headers("HX-Request")
+def comment_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the edit form (inline with htmx); POST: save, keeping the old text as a revision."""
+    comment = _visible_comment(request, pk)
+    if not comment.can_edit(request.user):
+        raise PermissionDenied("Only the author can edit this comment.")
+    form = CommentForm(
+        request.POST or None, initial={"body": comment.body}, auto_id=f"id_edit{comment.pk}_%s"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, editor=request.user, body=form.cleaned_data["body"]
+            )
+        except DiscussionError as error:
+            return error_response(request, error)
+        if request.htmx:
+            return render(request, f"{COMMENT}#comment-card", _card_context(request, comment))
+        return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
+    template = "discussions/comment_form.html"
+    if request.htmx:
+        template += "#edit-form"
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, template, {"form": form, "comment": comment, "mode": "edit"}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_post
+def comment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes (a comment with replies leaves a tombstone)."""
+    comment = _visible_comment(request, pk)
+    if request.method == "GET":
+        return render(request, "discussions/comment_delete.html", {"comment": comment})
+    try:
+        remaining = services.comment_delete(comment=comment, user=request.user)
+    except DiscussionError as error:
+        return error_response(request, error)
+    if not request.htmx:
+        return redirect(comment.thread.get_absolute_url())
+    if remaining is None:
+        response = HttpResponse("")
+        response["HX-Retarget"] = f"#c{pk}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, f"{COMMENT}#comment-card", _card_context(request, remaining))
+
+
+@require_http_methods(["GET", "POST"])
+@member_post
+def comment_flag(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Report a comment to the moderators, with a reason."""
+    comment = _visible_comment(request, pk)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_flag(comment=comment, reporter=request.user, **form.cleaned_data)
+        except DiscussionError as error:
+            return error_response(request, error)
+        return render(request, "discussions/comment_flag.html", {"comment": comment, "done": True})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "discussions/comment_flag.html", {"comment": comment, "form": form}, status=status
+    )
+
+
+@require_POST
+@member_post
+def comment_moderate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Moderators hide a comment or restore it."""
+    comment = _visible_comment(request, pk)
+    try:
+        services.comment_moderate(
+            comment=comment, moderator=request.user, hide=request.POST.get("action") == "hide"
+        )
+    except DiscussionError as error:
+        return error_response(request, error)
+    if request.htmx:
+        return render(request, f"{COMMENT}#comment-card", _card_context(request, comment))
+    return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
+
+
+@require_GET
+def comment_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Earlier versions of an edited comment."""
+    comment = _visible_comment(request, pk)
+    hidden = comment.is_hidden and not comment.thread.can_moderate(request.user)
+    revisions = [] if hidden or comment.is_deleted else list(comment.revisions.all())
+    return render(
+        request, "discussions/comment_history.html", {"comment": comment, "revisions": revisions}
+    )
+
+
+@require_POST
+@member_post
+def thread_lock(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    thread = _visible_thread(request, pk)
+    try:
+        services.thread_lock(
+            thread=thread, moderator=request.user, locked=request.POST.get("action") == "lock"
+        )
+    except DiscussionError as error:
+        return error_response(request, error)
+    return redirect(thread.get_absolute_url())
+
+
+@require_POST
+@member_post
+def thread_follow(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Follow a thread without commenting (or stop following it)."""
+    thread = _visible_thread(request, pk)
+    follow = request.POST.get("action") != "unfollow"
+    services.thread_follow(thread=thread, user=request.user, follow=follow)
+    if request.htmx:
+        return render(
+            request,
+            "discussions/_thread.html#follow-form",
+            {"thread": thread, "following": follow, "user": request.user},
+        )
+    return redirect(thread.get_absolute_url())
