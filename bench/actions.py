@@ -45,6 +45,15 @@ class WriteAction(ABC):
     weight: int = 1  # relative frequency in the integrity load
     form_path: str = ""  # GET before writing: sets the CSRF cookie and proves the session works
 
+    def prepare(self, facts: Facts) -> None:  # noqa: B027 - optional hook, nothing by default
+        """Runs in-process before the load (e.g. to pick rows to answer to)."""
+
+    def request(
+        self, facts: Facts, member: str, token: str, rng: random.Random
+    ) -> tuple[str, dict[str, str]]:
+        """Where to POST and what, for one write; override when the path varies per write."""
+        return self.path(facts, member), self.fields(facts, member, token, rng)
+
     @abstractmethod
     def path(self, facts: Facts, member: str) -> str: ...
 
@@ -193,3 +202,90 @@ class MeetingRSVP(WriteAction):
                     f"last acknowledged {self._sent[last.token]}"
                 )
         return result
+
+
+class CommentPost(WriteAction):
+    """A top-level comment or a reply in the big thread; the body carries the token.
+
+    Checked: each acknowledged token is in exactly one comment, no write answered with an
+    error (429, 503, ...) was stored, and every reply count in the thread equals the number
+    of replies below that comment recomputed from the rows.
+    """
+
+    name = "comment or reply"
+    weight = 2
+    form_path = "/books/{big_thread_book}/"
+
+    def __init__(self) -> None:
+        self._parents: list[int] = []
+        self._thread_id = 0
+
+    def prepare(self, facts: Facts) -> None:
+        from discussions.models import Comment, Thread
+
+        thread = Thread.objects.get(book__slug=facts["big_thread_book"])
+        self._thread_id = thread.pk
+        self._parents = list(
+            Comment.objects.filter(thread=thread, path__regex=r"^.{0,80}$")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:5000]
+        )
+
+    def path(self, facts: Facts, member: str) -> str:
+        return "/books/{big_thread_book}/comments/".format(**facts)
+
+    def fields(self, facts: Facts, member: str, token: str, rng: random.Random) -> dict[str, str]:
+        words = " ".join(rng.choice(("river", "night", "glass", "letters")) for _ in range(12))
+        return {"body": f"Bench comment {token} {words}"}
+
+    def request(
+        self, facts: Facts, member: str, token: str, rng: random.Random
+    ) -> tuple[str, dict[str, str]]:
+        fields = self.fields(facts, member, token, rng)
+        if self._parents and rng.random() < 0.5:
+            return f"/comments/{rng.choice(self._parents)}/reply/", fields
+        return self.path(facts, member), fields
+
+    def verify(self, attempts: list[Attempt]) -> Verification:
+        from collections import Counter
+
+        from django.db import connection
+
+        from discussions.models import Comment
+
+        result = Verification(checked=sum(a.acknowledged for a in attempts))
+        if not attempts:
+            return result
+        run_id = attempts[0].token.split("-")[0]
+        stored = Counter(
+            body.split()[2]
+            for body in Comment.objects.filter(
+                body__startswith=f"Bench comment {run_id}-"
+            ).values_list("body", flat=True)
+        )
+        for attempt in attempts:
+            count = stored.get(attempt.token, 0)
+            if attempt.acknowledged and count != 1:
+                result.problems.append(f"{attempt.token}: acknowledged, stored {count} times")
+            elif not attempt.acknowledged and attempt.status is not None and count:
+                result.problems.append(f"{attempt.token}: answered {attempt.status} but stored")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                REPLY_COUNT_MISMATCHES.format(table=Comment._meta.db_table), [self._thread_id]
+            )
+            wrong = cursor.fetchone()[0]
+        if wrong:
+            result.problems.append(f"{wrong} reply counts differ from the rows below them")
+        return result
+
+
+REPLY_COUNT_MISMATCHES = """
+SELECT COUNT(*) FROM (
+    SELECT a.id, a.reply_count, COUNT(d.id) AS n
+    FROM {table} a
+    LEFT JOIN {table} d
+      ON d.root_id = a.root_id AND d.id <> a.id AND d.path LIKE a.path || '%%'
+    WHERE a.thread_id = %s
+    GROUP BY a.id, a.reply_count
+) AS counted WHERE counted.reply_count <> counted.n
+"""

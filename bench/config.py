@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.actions import MeetingRSVP, ProfileEdit, WriteAction
+from bench.actions import CommentPost, MeetingRSVP, ProfileEdit, WriteAction
 from bench.ratelimits import RateLimitProbe, wrong_password
 
 # Issue #7's budgets. VISITOR_RATIO is the visitor *book page's* budget: give it to that page
@@ -54,6 +54,11 @@ PAGES: list[Page] = [
         min_ratio=SIGNED_IN_RATIO,
         expect="{book_title}",
     ),
+    Page(
+        "10,000-comment thread, first page (visitor)",
+        "/books/{big_thread_book}/community/",
+        expect='id="c',
+    ),
     Page("book list (visitor)", "/books/", expect="/books/book-"),
     Page("search (visitor)", "/search/?q={search}", expect="{search}"),
     Page(
@@ -69,7 +74,7 @@ PAGES: list[Page] = [
 OUTAGE_READ_PATH = "/members/{member}/"
 
 # Write actions: measured for throughput (p99 budget) and replayed by the integrity load.
-WRITE_ACTIONS: list[WriteAction] = [ProfileEdit(), MeetingRSVP()]
+WRITE_ACTIONS: list[WriteAction] = [ProfileEdit(), MeetingRSVP(), CommentPost()]
 
 RATE_LIMIT_PROBES: list[RateLimitProbe] = [
     # RATE_LIMIT_LOGIN_FAILED "…,5/5m/key": five wrong passwords per account, then refused.
@@ -90,5 +95,15 @@ RATE_LIMIT_PROBES: list[RateLimitProbe] = [
         limit=30,
         attempts=40,
         form_path="/accounts/login/",
+    ),
+    # POST_RATE_LIMIT "20/60": a member's posts (comments, ratings) per minute.
+    RateLimitProbe(
+        "a member's posts (20 per min)",
+        path="/books/{book}/comments/",
+        fields=lambda number, facts: {"body": f"Rate-limit probe {number}"},
+        limit=20,
+        attempts=30,
+        form_path="/books/{book}/",
+        member="rate_limited_member",
     ),
 ]

@@ -55,11 +55,14 @@ class Sizes:
     books: int
     clubs: int
     meetings: int
+    comments: int  # every BIG_THREAD_SHARE-th comment goes to book 0's thread
 
 
-SMALL = Sizes(members=200, books=20, clubs=5, meetings=20)  # first count of queries per page
-QUICK = Sizes(members=1_000, books=100, clubs=20, meetings=200)  # --quick
-FULL = Sizes(members=5_000, books=500, clubs=100, meetings=1_000)  # issue #7
+SMALL = Sizes(members=200, books=20, clubs=5, meetings=20, comments=2_000)
+QUICK = Sizes(members=1_000, books=100, clubs=20, meetings=200, comments=10_000)  # --quick
+FULL = Sizes(members=5_000, books=500, clubs=100, meetings=1_000, comments=50_000)  # issue #7
+BIG_THREAD_SHARE = 5  # 50,000 comments -> 10,000 in the big thread
+MAX_DEPTH = 10  # levels, top-level comments included
 # Rows point only at rows that exist at every size (the first SMALL ones), so a staged build
 # (SMALL, then FULL) makes exactly the rows a direct build makes.
 MEETINGS_PER_CLUB = 10
@@ -184,7 +187,8 @@ def build_books(seed: int, sizes: Sizes) -> Facts:
             for index, book in enumerate(books, start=existing)
         ],
     )
-    first = Book.objects.get(slug=book_slug(0))
+    # Book 0 holds the big comment thread (build_comments); book 1 is an ordinary book page.
+    first = Book.objects.get(slug=book_slug(1))
     return {"book": first.slug, "book_title": first.title, "search": WORDS[0]}
 
 
@@ -267,11 +271,102 @@ def build_clubs_and_meetings(seed: int, sizes: Sizes) -> Facts:
     return {"club": club_slug(0), "meeting": str(first.pk)}
 
 
+def build_comments(seed: int, sizes: Sizes) -> Facts:
+    """Threaded comments on the first SMALL books; book 0 holds the big thread.
+
+    Primary keys are assigned here (comment i has id i + 1) so each comment's materialised
+    path and root are known before the bulk insert; reply counts are then recomputed from
+    the rows in one statement, as the app keeps them (descendants at any depth).
+    """
+    from django.db import connection
+    from django.utils.html import escape
+
+    from bookclub.accounts.models import User
+    from catalog.models import Book
+    from discussions.models import Comment, Thread
+    from discussions.models.threads import PATH_STEP
+
+    books = dict(
+        Book.objects.filter(slug__in=[book_slug(i) for i in range(SMALL.books)]).values_list(
+            "slug", "pk"
+        )
+    )
+    threads = {t.book_id: t.pk for t in Thread.objects.filter(book_id__in=books.values())}
+    Thread.objects.bulk_create([Thread(book_id=pk) for pk in books.values() if pk not in threads])
+    threads = {t.book_id: t.pk for t in Thread.objects.filter(book_id__in=books.values())}
+    authors = dict(
+        User.objects.filter(
+            username__in=[member_username(i) for i in range(SMALL.members)]
+        ).values_list("username", "pk")
+    )
+    # Per thread, the comments a new one may answer: (id, path, root id).
+    open_parents: dict[int, list[tuple[int, str, int]]] = {pk: [] for pk in threads.values()}
+    for pk, thread_id, path, root_id in Comment.objects.values_list(
+        "pk", "thread_id", "path", "root_id"
+    ).order_by("pk"):
+        if len(path) // PATH_STEP < MAX_DEPTH:
+            open_parents[thread_id].append((pk, path, root_id))
+    existing = Comment.objects.count()
+    comments = []
+    for index in range(existing, sizes.comments):
+        rng = row_rng(seed, "comment", index)
+        book = 0 if index % BIG_THREAD_SHARE == 0 else 1 + rng.randrange(SMALL.books - 1)
+        thread_id = threads[books[book_slug(book)]]
+        pk = index + 1
+        candidates = open_parents[thread_id]
+        parent = (
+            candidates[rng.randrange(len(candidates))]
+            if candidates and rng.random() < 0.6
+            else None
+        )
+        path = (parent[1] if parent else "") + f"{pk:0{PATH_STEP}d}"
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 60)))
+        comments.append(
+            Comment(
+                id=pk,
+                thread_id=thread_id,
+                parent_id=parent[0] if parent else None,
+                root_id=parent[2] if parent else pk,
+                path=path,
+                author_id=authors[member_username(rng.randrange(SMALL.members))],
+                body=body,
+                body_html=f"<p>{escape(body)}</p>",
+                created_at=EPOCH + timedelta(minutes=index),
+            )
+        )
+        if len(path) // PATH_STEP < MAX_DEPTH:
+            candidates.append((pk, path, parent[2] if parent else pk))
+    _in_batches(Comment, comments)
+    with connection.cursor() as cursor:
+        table = Comment._meta.db_table
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        )
+        cursor.execute(RECOUNT_REPLIES.format(table=table))
+    return {"big_thread_book": book_slug(0)}
+
+
+# Replies at any depth below each comment, recomputed from the rows (also used by verify).
+RECOUNT_REPLIES = """
+UPDATE {table} AS c SET reply_count = sub.n
+FROM (
+    SELECT a.id, COUNT(d.id) AS n
+    FROM {table} a
+    LEFT JOIN {table} d
+      ON d.root_id = a.root_id AND d.id <> a.id AND d.path LIKE a.path || '%%'
+    GROUP BY a.id
+) AS sub
+WHERE sub.id = c.id AND c.reply_count <> sub.n
+"""
+
+
 # In dependency order; clubs and meetings need members and books, comments need all three.
 BUILDERS: list[Callable[[int, Sizes], Facts]] = [
     build_members,
     build_books,
     build_clubs_and_meetings,
+    build_comments,
 ]
 
 

@@ -76,9 +76,8 @@ def _member(
         token = f"{run_id}-{index}-{seq}"
         port = ports[seq % len(ports)]
         started = time.monotonic() - run.started
-        reply = browser.post(
-            action.path(facts, member), action.fields(facts, member, token, rng), port=port
-        )
+        path, fields = action.request(facts, member, token, rng)
+        reply = browser.post(path, fields, port=port)
         attempt = Attempt(
             action=action.name,
             member=member,

@@ -44,10 +44,11 @@ def count_action(action: WriteAction, facts: dict[str, str]) -> int:
     member = facts["signed_in_member"]
     client = _client(member)
     rng = random.Random(0)
-    path = action.path(facts, member)
-    client.post(path, action.fields(facts, member, "queries-warm", rng))
+    action.prepare(facts)
+    client.post(*action.request(facts, member, "queries-warm", rng))
+    path, fields = action.request(facts, member, "queries-count", rng)
     with CaptureQueriesContext(connection) as captured:
-        response = client.post(path, action.fields(facts, member, "queries-count", rng))
+        response = client.post(path, fields)
     if not 200 <= response.status_code < 400:
         raise RuntimeError(f"{action.name}: POST {path} answered {response.status_code}")
     return len(captured.captured_queries)

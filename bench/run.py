@@ -146,6 +146,8 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
             page_path=OUTAGE_READ_PATH.format(**facts),
         )
     members = [dataset.member_username(index) for index in dataset.WRITERS]
+    for action in WRITE_ACTIONS:
+        action.prepare(facts)
     step(f"integrity: {len(members)} members writing for {args.seconds:.0f}s")
     try:
         run = integrity.run_load(

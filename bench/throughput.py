@@ -132,13 +132,14 @@ def targets(args, facts: dict[str, str], port: int) -> list[Target]:
             )
         )
     for action in WRITE_ACTIONS:
-        path = action.path(facts, member)
+        action.prepare(facts)
         if action.form_path:
             signed_in.get(action.form_path.format(**facts))
         csrf = signed_in.cookies["csrftoken"]
         rng = random.Random(args.seed)
-        reply = signed_in.post(path, action.fields(facts, member, "sanity", rng))
-        fields = {"csrfmiddlewaretoken": csrf, **action.fields(facts, member, PLACEHOLDER, rng)}
+        reply = signed_in.post(*action.request(facts, member, "sanity", rng))
+        path, fields = action.request(facts, member, PLACEHOLDER, rng)
+        fields = {"csrfmiddlewaretoken": csrf, **fields}
         found.append(
             Target(
                 f"{action.name} (POST)",
