@@ -165,14 +165,14 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
     finally:
         CLUSTER.ensure_up()
     pids_after = [s.worker_pids() for s in servers]
+    from django.db import connections
+
+    connections.close_all()  # the orchestrator's own connection died with the outage
     integrity.save(run, outage, environment.LOG_DIR / "integrity.jsonl")
     step("integrity: rate-limit probes across both processes")
     probes = [(probe, probe.run(INTEGRITY_PORTS, facts)) for probe in RATE_LIMIT_PROBES]
     for s in servers:
         s.stop()
-    from django.db import connections
-
-    connections.close_all()  # the orchestrator's own connection died with the outage
     step("integrity: verifying the database")
     verifications = [
         (
