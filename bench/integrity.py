@@ -56,9 +56,11 @@ def _member(
     facts: dict[str, str],
     seed: int,
     run_id: str,
-    until: float,
+    seconds: float,
     keep_going,
     lock: threading.Lock,
+    ready: threading.Barrier,
+    go: threading.Event,
 ) -> None:
     rng = random.Random(f"{seed}:writer:{member}")
     browser = Browser(ports, cookies={"sessionid": session})
@@ -68,6 +70,10 @@ def _member(
             if reply.status != 200:
                 with lock:
                     run.setup_problems.append(f"{member}: {action.form_path} -> {reply.status}")
+    # Every member is signed in and holds a CSRF cookie before the clock (and any fault) starts.
+    ready.wait()
+    go.wait()
+    until = run.started + seconds
     weights = [action.weight for action in actions]
     seq = 0
     while time.monotonic() < until or (keep_going and keep_going()):
@@ -112,10 +118,10 @@ def run_load(
     `on_start(started)` lets a fault injector join in at the start.
     """
     sessions = sign_in(members)
-    run = LoadRun(started=time.monotonic())
+    run = LoadRun()
     run_id = secrets.token_hex(3)
     lock = threading.Lock()
-    until = run.started + seconds
+    ready, go = threading.Barrier(len(members) + 1), threading.Event()
     threads = [
         threading.Thread(
             target=_member,
@@ -130,9 +136,11 @@ def run_load(
                 "facts": facts,
                 "seed": seed,
                 "run_id": run_id,
-                "until": until,
+                "seconds": seconds,
                 "keep_going": keep_going,
                 "lock": lock,
+                "ready": ready,
+                "go": go,
             },
             daemon=True,
         )
@@ -140,6 +148,9 @@ def run_load(
     ]
     for thread in threads:
         thread.start()
+    ready.wait(timeout=300)
+    run.started = time.monotonic()
+    go.set()
     if on_start:
         on_start(run.started)
     for thread in threads:
