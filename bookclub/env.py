@@ -75,12 +75,6 @@ def parse_database_url(url: str, *, conn_max_age: int) -> dict:
         # Fail fast while the database is unreachable: /healthz and every page
         # answer 503 within seconds instead of hanging on the TCP timeout.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-        # One transaction per request: when the database goes away after a service has
-        # written but before the response is built (a redirect that loads the thread's book,
-        # say), the write is rolled back with the rest, so the 503 page's "nothing was saved"
-        # is true and a member's retry cannot post the same comment twice. (Not for SQLite,
-        # where BEGIN IMMEDIATE would make every page wait for the single writer.)
-        config["ATOMIC_REQUESTS"] = True
     else:
         # SQLite: wait on a locked database instead of failing at once, and
         # serialise writers up front so concurrent posts do not deadlock.
