@@ -78,7 +78,7 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
-def database_unreachable(exception: Exception) -> bool:
+def database_unreachable(exception: BaseException | None) -> bool:
     """True for a lost or refused connection; False for bugs such as a missing table."""
     if isinstance(exception, InterfaceError):
         return True
@@ -93,8 +93,18 @@ def database_unreachable(exception: Exception) -> bool:
         return True
 
 
+def database_unavailable_response(request):
+    response = TemplateResponse(request, "503.html", status=503)
+    response.headers["Retry-After"] = "10"
+    return response.render()
+
+
 class DatabaseUnavailableMiddleware:
-    """Turns a lost database connection into a fast, friendly 503 instead of a 500."""
+    """Turns a lost database connection into a fast, friendly 503 instead of a 500.
+
+    This catches what views raise; bookclub.views.server_error does the same for what
+    middleware raises (e.g. loading the signed-in member), which process_exception never sees.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -105,7 +115,5 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if database_unreachable(exception):
             logger.warning("Database unavailable: %s", exception)
-            response = TemplateResponse(request, "503.html", status=503)
-            response.headers["Retry-After"] = "10"
-            return response.render()
+            return database_unavailable_response(request)
         return None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from bookclub.middleware import database_unavailable_response, database_unreachable
 
 
 @require_GET
@@ -54,4 +58,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """500 page, or the 503 page when the error is the database being unreachable.
+
+    Django calls this while handling the exception, so sys.exc_info() names it. Exceptions
+    raised in middleware (loading the signed-in member for their time zone, say) bypass
+    DatabaseUnavailableMiddleware.process_exception and would otherwise answer 500.
+    """
+    if database_unreachable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return render(request, "500.html", status=500)

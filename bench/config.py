@@ -1,0 +1,109 @@
+"""What the bench measures: pages, write actions, rate-limit probes and budgets.
+
+To measure a new page, add a Page; to load-test a new write, add a WriteAction instance
+(see bench/actions.py). Paths are formatted with the dataset's facts (bench/dataset.py), e.g.
+"/members/{member}/" or, once the catalog pages exist, "/books/{book}/".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.actions import CommentPost, MeetingRSVP, ProfileEdit, WriteAction
+from bench.ratelimits import RateLimitProbe, wrong_password
+
+# Issue #7's budgets. VISITOR_RATIO is the visitor *book page's* budget: give it to that page
+# (and any page meant to be as cheap); SIGNED_IN_RATIO applies to every signed-in page.
+VISITOR_RATIO = 0.40  # serves >= 40% of the bare view's requests/s
+SIGNED_IN_RATIO = 0.20  # serves >= 20%
+WRITE_P99_FACTOR = 10.0  # a write's p99 latency <= 10x the bare view's p99
+QUERY_BUDGET = 12  # SQL queries per page, the same at every data size
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # formatted with the dataset facts
+    signed_in: bool = False
+    min_ratio: float | None = None  # None: measured and shown, no throughput budget
+    expect: str = ""  # text the page must contain, so the bench measures the real page
+    count_queries: bool = True
+
+
+# The first entry is the ceiling: a bare Django view through the same server stack, no database.
+BARE = Page("bare view /livez", "/livez", expect="ok", count_queries=False)
+
+PAGES: list[Page] = [
+    Page("health check /healthz", "/healthz", expect='"database": "up"'),
+    Page("home (visitor)", "/", expect="Read together"),
+    Page("home (signed in)", "/", signed_in=True, min_ratio=SIGNED_IN_RATIO, expect="Log out"),
+    Page("member profile (visitor)", "/members/{member}/", expect="@{member}"),
+    Page(
+        "member profile (signed in)",
+        "/members/{member}/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="@{member}",
+    ),
+    Page("log-in form", "/accounts/login/", expect='name="password"'),
+    Page("book page (visitor)", "/books/{book}/", min_ratio=VISITOR_RATIO, expect="{book_title}"),
+    Page(
+        "book page (signed in)",
+        "/books/{book}/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="{book_title}",
+    ),
+    Page(
+        "10,000-comment thread, first page (visitor)",
+        "/books/{big_thread_book}/community/",
+        expect='id="c',
+    ),
+    Page("book list (visitor)", "/books/", expect="/books/book-"),
+    Page("search (visitor)", "/search/?q={search}", expect="{search}"),
+    Page(
+        "meeting page (signed in)",
+        "/clubs/{club}/meetings/{meeting}/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="Meeting",
+    ),
+]
+
+# The database-backed page a visitor keeps reading while PostgreSQL is down (must answer 503).
+OUTAGE_READ_PATH = "/members/{member}/"
+
+# Write actions: measured for throughput (p99 budget) and replayed by the integrity load.
+WRITE_ACTIONS: list[WriteAction] = [ProfileEdit(), MeetingRSVP(), CommentPost()]
+
+RATE_LIMIT_PROBES: list[RateLimitProbe] = [
+    # RATE_LIMIT_LOGIN_FAILED "…,5/5m/key": five wrong passwords per account, then refused.
+    RateLimitProbe(
+        "failed log-ins per account (5 per 5 min)",
+        path="/accounts/login/",
+        fields=wrong_password("rate_limited_member"),
+        limit=5,
+        attempts=8,
+        form_path="/accounts/login/",
+        message=b"too many failed login attempts",
+    ),
+    # RATE_LIMIT_LOGIN "30/m/ip": log-in posts per address, answered 429 beyond that.
+    RateLimitProbe(
+        "log-in posts per address (30 per min)",
+        path="/accounts/login/",
+        fields=wrong_password(),
+        limit=30,
+        attempts=40,
+        form_path="/accounts/login/",
+    ),
+    # POST_RATE_LIMIT "20/60": a member's posts (comments, ratings) per minute.
+    RateLimitProbe(
+        "a member's posts (20 per min)",
+        path="/books/{book}/comments/",
+        fields=lambda number, facts: {"body": f"Rate-limit probe {number}"},
+        limit=20,
+        attempts=30,
+        form_path="/books/{book}/",
+        member="rate_limited_member",
+    ),
+]

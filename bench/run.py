@@ -1,0 +1,222 @@
+#!/usr/bin/env python
+"""bookclub bench (issue #7): one command, `.venv/bin/python bench/run.py`.
+
+Builds the bench dataset on PostgreSQL, counts SQL queries per page, measures throughput and
+latency with wrk against gunicorn in production settings (the bare /livez view as the ceiling),
+then runs the integrity load on two app processes while PostgreSQL is stopped and started, and
+checks the database and the rate limits afterwards. Prints Markdown tables with a pass/fail per
+budget and check; exits 1 when any check fails. Logs go to var/bench/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import signal
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, Python puts bench/ first on the path; the project root is what we want.
+sys.path[0] = str(ROOT)
+
+from bench import dataset, environment, faults, integrity, server  # noqa: E402
+from bench.config import (  # noqa: E402
+    OUTAGE_READ_PATH,
+    QUERY_BUDGET,
+    RATE_LIMIT_PROBES,
+    WRITE_ACTIONS,
+    WRITE_P99_FACTOR,
+)
+from bench.postgres import CLUSTER  # noqa: E402
+from bench.report import Report  # noqa: E402
+from bench.throughput import measure_throughput, throughput_checks  # noqa: E402
+from bench.verdicts import integrity_checks, outage_checks, query_checks  # noqa: E402
+
+TIME_LIMIT = 600  # seconds: the whole run, issue #7
+THROUGHPUT_PORT = 8100
+INTEGRITY_PORTS = [8101, 8102]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 1,000 members, 2 s per endpoint, 15 s integrity load, 3 s outage",
+    )
+    parser.add_argument(
+        "--seconds", type=float, help="integrity load duration (default 60, --quick 15)"
+    )
+    parser.add_argument(
+        "--wrk-seconds",
+        type=float,
+        help="wrk seconds per endpoint, over all rounds (default 9, --quick 2)",
+    )
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument(
+        "--rounds", type=int, help="rounds over all endpoints (default 3, --quick 1)"
+    )
+    parser.add_argument("--skip-faults", action="store_true", help="no PostgreSQL outage")
+    parser.add_argument(
+        "--outage-seconds",
+        type=float,
+        help="how long PostgreSQL stays stopped (default 5, --quick 3)",
+    )
+    parser.add_argument(
+        "--cluster",
+        default=CLUSTER.name,
+        help="PostgreSQL cluster to use and restart (default: the bench's own, created once)",
+    )
+    parser.add_argument("--pg-port", type=int, default=CLUSTER.port, help="its port (5433)")
+    parser.add_argument("--seed", type=int, default=7, help="dataset seed (default 7)")
+    parser.add_argument("--workers", type=int, default=server.DEFAULT_WORKERS)
+    parser.add_argument("--worker-class", default=server.DEFAULT_WORKER_CLASS)
+    parser.add_argument("--threads", type=int, default=server.DEFAULT_THREADS)
+    parser.add_argument(
+        "--compare-workers",
+        action="store_true",
+        help="only measure gunicorn worker set-ups (sync/gthread, 2/3 workers) and exit",
+    )
+    args = parser.parse_args(argv)
+    args.seconds = args.seconds or (15 if args.quick else 60)
+    args.wrk_seconds = args.wrk_seconds or (2 if args.quick else 9)
+    args.rounds = args.rounds or (1 if args.quick else 3)
+    args.outage_seconds = args.outage_seconds or (3 if args.quick else 5)
+    args.sizes = dataset.QUICK if args.quick else dataset.FULL
+    return args
+
+
+def step(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def preflight() -> None:
+    from bench.load import ensure_wrk
+
+    ensure_wrk()
+    CLUSTER.ensure_up()
+    server.ensure_redis()
+    step("collectstatic (production serves the hashed files from the manifest)")
+    server.collectstatic()
+
+
+def build_dataset(args, report: Report) -> dict[str, str]:
+    from bench import queries
+    from bench.config import PAGES
+
+    step("dataset: recreate bookclub_bench and migrate")
+    dataset.recreate_database()
+    dataset.migrate()
+    step(f"dataset: small ({dataset.SMALL})")
+    facts = dataset.build(dataset.SMALL, seed=args.seed)
+    small = queries.count_all(PAGES, WRITE_ACTIONS, facts)
+    step(f"dataset: full ({args.sizes})")
+    facts = dataset.build(args.sizes, seed=args.seed)
+    full = queries.count_all(PAGES, WRITE_ACTIONS, facts)
+    args.query_counts = (small, full)
+    query_checks(report, small, full, budget=QUERY_BUDGET)
+    return facts
+
+
+def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
+    step("integrity: two app processes, production rate limits")
+    server.flush_redis()
+    servers = server.start_servers(
+        [
+            server.Server(
+                f"integrity{number}",
+                port,
+                environment.PRODUCTION_LIMITS,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.threads,
+            )
+            for number, port in enumerate(INTEGRITY_PORTS, start=1)
+        ]
+    )
+    pids_before = [s.worker_pids() for s in servers]
+    outage = None
+    if not args.skip_faults:
+        outage = faults.Outage(
+            INTEGRITY_PORTS,
+            delay=args.seconds * 0.3,
+            hold=args.outage_seconds,
+            page_path=OUTAGE_READ_PATH.format(**facts),
+        )
+    members = [dataset.member_username(index) for index in dataset.WRITERS]
+    for action in WRITE_ACTIONS:
+        action.prepare(facts)
+    step(f"integrity: {len(members)} members writing for {args.seconds:.0f}s")
+    try:
+        run = integrity.run_load(
+            ports=INTEGRITY_PORTS,
+            members=members,
+            actions=WRITE_ACTIONS,
+            facts=facts,
+            seconds=args.seconds,
+            seed=args.seed,
+            on_start=outage.start if outage else None,
+            keep_going=outage.running if outage else None,
+        )
+        if outage:
+            outage.join()
+    finally:
+        CLUSTER.ensure_up()
+    pids_after = [s.worker_pids() for s in servers]
+    from django.db import connections
+
+    connections.close_all()  # the orchestrator's own connection died with the outage
+    integrity.save(run, outage, environment.LOG_DIR / "integrity.jsonl")
+    step("integrity: rate-limit probes across both processes")
+    probes = [(probe, probe.run(INTEGRITY_PORTS, facts)) for probe in RATE_LIMIT_PROBES]
+    for s in servers:
+        s.stop()
+    step("integrity: verifying the database")
+    verifications = [
+        (
+            action,
+            action.verify([a for a in run.attempts if a.action == action.name]),
+        )
+        for action in WRITE_ACTIONS
+    ]
+    integrity_checks(report, run, verifications, probes, outage)
+    if outage:
+        outage_checks(report, run, outage, workers_unchanged=pids_before == pids_after)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    CLUSTER.name, CLUSTER.port = args.cluster, args.pg_port
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    atexit.register(CLUSTER.ensure_up)
+    preflight()
+    environment.setup_django()
+    if args.compare_workers:
+        from bench.throughput import compare_workers
+
+        print(compare_workers(args))
+        return 0
+    report = Report()
+    facts = build_dataset(args, report)
+    step("throughput: one app process, rate limits raised")
+    server.flush_redis()
+    measured = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
+    throughput_checks(report, measured, args.query_counts, write_factor=WRITE_P99_FACTOR)
+    run_integrity(args, report, facts)
+    elapsed = time.monotonic() - started
+    report.check(
+        "run",
+        f"whole run under {TIME_LIMIT // 60} minutes",
+        elapsed <= TIME_LIMIT,
+        f"{elapsed:.0f}s",
+    )
+    print()
+    print(report.render())
+    return 0 if report.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""The throughput phase: every page and write action under wrk, against the bare view.
+
+Endpoints are measured in rounds (bare view, every page, every write; then again), and each
+ratio to the bare view is taken within a round and then the median over rounds. A machine
+whose load changes during the run (other programs, CPU frequency) then shifts the bare view
+and the page alike instead of skewing one ratio.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from bench import dataset, server
+from bench.actions import WriteAction
+from bench.config import BARE, PAGES, WRITE_ACTIONS, Page
+from bench.environment import THROUGHPUT_LIMITS
+from bench.load import WrkResult, run_wrk
+from bench.report import Report, table
+from bench.web import Browser
+
+PLACEHOLDER = "WRKCOUNTER"
+
+
+@dataclass
+class Target:
+    """One endpoint under wrk, and what every round measured."""
+
+    name: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    post_body: str | None = None
+    page: Page | None = None
+    action: WriteAction | None = None
+    sanity: str = ""  # why the one-off check before the run failed, if it did
+    rounds: list[WrkResult] = field(default_factory=list)
+
+    def measure(self, seconds: float, connections: int) -> WrkResult:
+        return run_wrk(
+            self.name,
+            self.url,
+            seconds=seconds,
+            connections=connections,
+            headers=self.headers,
+            post_body=self.post_body,
+            placeholder=PLACEHOLDER,
+        )
+
+    @property
+    def rps(self) -> float:
+        return statistics.mean(r.rps for r in self.rounds)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(r.p50_ms for r in self.rounds)
+
+    @property
+    def p99_ms(self) -> float:
+        return statistics.median(r.p99_ms for r in self.rounds)
+
+    def ratio(self, bare: Target) -> float:
+        """Median over rounds of requests/s relative to the bare view in the same round."""
+        return statistics.median(
+            mine.rps / theirs.rps if theirs.rps else 0.0
+            for mine, theirs in zip(self.rounds, bare.rounds, strict=True)
+        )
+
+    def p99_factor(self, bare: Target) -> float:
+        return statistics.median(
+            mine.p99_ms / theirs.p99_ms if theirs.p99_ms else 0.0
+            for mine, theirs in zip(self.rounds, bare.rounds, strict=True)
+        )
+
+    @property
+    def requests(self) -> int:
+        return sum(r.requests for r in self.rounds)
+
+    @property
+    def failures(self) -> int:
+        return sum(r.failures for r in self.rounds)
+
+    def answers(self) -> str:
+        statuses: dict[int, int] = {}
+        for result in self.rounds:
+            for status, count in result.statuses.items():
+                statuses[status] = statuses.get(status, 0) + count
+        socket_errors = sum(r.socket_errors for r in self.rounds)
+        bounced = sum(r.bounced for r in self.rounds)
+        answers = ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
+        return f"{answers}; socket errors {socket_errors}; to log-in {bounced}"
+
+
+def log_in(port: int, username: str) -> Browser:
+    """Sign a member in through the real log-in form (one password check)."""
+    browser = Browser([port])
+    browser.get("/accounts/login/")
+    reply = browser.post("/accounts/login/", {"login": username, "password": dataset.PASSWORD})
+    if reply.status != 302 or "sessionid" not in browser.cookies:
+        raise RuntimeError(f"log-in as {username} failed: {reply.status} {reply.text[:300]}")
+    return browser
+
+
+def _sanity(browser: Browser, path: str, expect: str) -> str:
+    reply = browser.get(path)
+    if reply.status != 200:
+        return f"answered {reply.status}"
+    if expect and expect not in reply.text:
+        return f"does not contain {expect!r}"
+    return ""
+
+
+def targets(args, facts: dict[str, str], port: int) -> list[Target]:
+    """The bare view first, then every page and write action, each checked once by hand."""
+    base = f"http://127.0.0.1:{port}"
+    member = facts["signed_in_member"]
+    signed_in = log_in(port, member)
+    visitor = Browser([port])
+    session_cookie = f"sessionid={signed_in.cookies['sessionid']}"
+    found = [Target(BARE.name, base + BARE.path, page=BARE, sanity=_sanity(visitor, "/livez", ""))]
+    for page in PAGES:
+        path = page.path.format(**facts)
+        browser = signed_in if page.signed_in else visitor
+        found.append(
+            Target(
+                page.name,
+                base + path,
+                headers={"Cookie": session_cookie} if page.signed_in else {},
+                page=page,
+                sanity=_sanity(browser, path, page.expect.format(**facts)),
+            )
+        )
+    for action in WRITE_ACTIONS:
+        action.prepare(facts)
+        if action.form_path:
+            signed_in.get(action.form_path.format(**facts))
+        csrf = signed_in.cookies["csrftoken"]
+        rng = random.Random(args.seed)
+        reply = signed_in.post(*action.request(facts, member, "sanity", rng))
+        path, fields = action.request(facts, member, PLACEHOLDER, rng)
+        fields = {"csrfmiddlewaretoken": csrf, **fields}
+        found.append(
+            Target(
+                f"{action.name} (POST)",
+                base + path,
+                headers={"Cookie": f"{session_cookie}; csrftoken={csrf}", "X-CSRFToken": csrf},
+                post_body=urlencode(fields),
+                action=action,
+                sanity="" if action.acknowledged(reply) else f"answered {reply.status}",
+            )
+        )
+    visitor.close()
+    signed_in.close()
+    return found
+
+
+def measure_throughput(args, facts: dict[str, str], *, port: int, log) -> list[Target]:
+    app = server.Server(
+        "throughput",
+        port,
+        THROUGHPUT_LIMITS,
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+    )
+    server.start_servers([app])
+    try:
+        measured = targets(args, facts, port)
+        log(f"throughput: warming up {len(measured)} endpoints")
+        for target in measured:
+            target.measure(1, args.connections)
+        per_round = args.wrk_seconds / args.rounds
+        for number in range(1, args.rounds + 1):
+            log(f"throughput: round {number}/{args.rounds}, {per_round:g}s per endpoint")
+            for target in measured:
+                target.rounds.append(target.measure(per_round, args.connections))
+        return measured
+    finally:
+        app.stop()
+
+
+def throughput_checks(
+    report: Report, measured: list[Target], query_counts, *, write_factor: float
+) -> None:
+    bare = measured[0]
+    small, full = query_counts
+    bare_rps = [r.rps for r in bare.rounds]
+    spread = (max(bare_rps) - min(bare_rps)) / bare.rps if bare.rps else 0.0
+    header = ["endpoint", "req/s", "× bare", "p50 ms", "p99 ms", "p99 × bare", "queries", "budget"]
+    lines = []
+    for target in measured:
+        key = target.action.name if target.action else target.name
+        queries = f"{small.get(key, '–')} → {full.get(key, '–')}"
+        budget = ""
+        if target is bare:
+            queries, budget = "0", f"ceiling (rounds spread {spread:.0%})"
+        elif target.page and target.page.min_ratio is not None:
+            budget = f"≥ {target.page.min_ratio:.0%} of bare req/s"
+            report.check(
+                "throughput",
+                f"{target.name}: ≥ {target.page.min_ratio:.0%} of the bare view's req/s",
+                target.ratio(bare) >= target.page.min_ratio,
+                f"{target.ratio(bare):.1%} ({target.rps:.0f} / {bare.rps:.0f} req/s)",
+            )
+        elif target.action:
+            budget = f"p99 ≤ {write_factor:g}× bare"
+            report.check(
+                "throughput",
+                f"{target.name}: p99 ≤ {write_factor:g}× the bare view's p99",
+                target.p99_factor(bare) <= write_factor,
+                f"{target.p99_ms:.1f} ms = {target.p99_factor(bare):.1f}× {bare.p99_ms:.1f} ms",
+            )
+        report.check(
+            "throughput",
+            f"{target.name}: every answer 2xx/3xx, signed in where meant",
+            not target.sanity and target.failures == 0 and target.requests > 0,
+            target.sanity or target.answers(),
+        )
+        lines.append(
+            (
+                target.name,
+                f"{target.rps:.0f}",
+                f"{target.ratio(bare):.2f}",
+                f"{target.p50_ms:.1f}",
+                f"{target.p99_ms:.1f}",
+                f"{target.p99_factor(bare):.1f}",
+                queries,
+                budget,
+            )
+        )
+    report.add(
+        "## Throughput (wrk, one gunicorn server, production settings)\n\n"
+        + table(header, lines)
+        + f"\n\n{len(bare.rounds)} rounds; × bare and p99 × bare are medians of per-round ratios;"
+        " queries: SQL queries per request at the small → full dataset size."
+    )
+
+
+def compare_workers(args) -> str:
+    """requests/s and p99 of the bare view and the home page for a few gunicorn set-ups.
+
+    All set-ups run at once on their own ports (idle workers cost nothing) and are measured
+    in interleaved rounds, so a change in the machine's load hits each of them alike.
+    """
+    setups = [("sync", 2, 1), ("sync", 3, 1), ("gthread", 2, 4), ("gthread", 3, 4)]
+    apps = [
+        server.Server(
+            f"compare-{worker_class}-{workers}",
+            8110 + number,
+            THROUGHPUT_LIMITS,
+            workers=workers,
+            worker_class=worker_class,
+            threads=threads,
+        )
+        for number, (worker_class, workers, threads) in enumerate(setups)
+    ]
+    server.start_servers(apps)
+    try:
+        found = {
+            (app.name, path): Target(path, f"http://127.0.0.1:{app.port}{path}")
+            for app in apps
+            for path in ("/livez", "/")
+        }
+        for target in found.values():
+            target.measure(1, args.connections)
+        for _ in range(args.rounds):
+            for target in found.values():
+                target.rounds.append(
+                    target.measure(args.wrk_seconds / args.rounds, args.connections)
+                )
+    finally:
+        for app in apps:
+            app.stop()
+    lines = []
+    for app, (worker_class, workers, threads) in zip(apps, setups, strict=True):
+        label = f"{worker_class} ×{workers}" + (f" ({threads} threads)" if threads > 1 else "")
+        cells = []
+        for path in ("/livez", "/"):
+            target = found[(app.name, path)]
+            cells += [f"{target.rps:.0f}", f"{target.p99_ms:.1f}"]
+        lines.append((label, *cells))
+    header = ["gunicorn", "/livez req/s", "/livez p99 ms", "/ req/s", "/ p99 ms"]
+    return table(header, lines) + f"\n\n{args.rounds} interleaved rounds; medians of p99."
