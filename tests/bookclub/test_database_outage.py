@@ -5,7 +5,6 @@ because loading the member for their time zone happens in middleware, where
 DatabaseUnavailableMiddleware.process_exception never looks.
 """
 
-import os
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 from django.db import OperationalError, connections
 
 from bookclub.views import server_error
+from tests.conftest import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:9/bookclub"
@@ -36,7 +36,7 @@ for method, path in (("get", "/"), ("post", "/profile/")):
 
 
 def test_signed_in_members_get_the_503_page_when_the_database_is_down():
-    env = {**os.environ, "DATABASE_URL": UNREACHABLE_DATABASE, "ALLOWED_HOSTS": "testserver"}
+    env = {**clean_environ(), "DATABASE_URL": UNREACHABLE_DATABASE, "ALLOWED_HOSTS": "testserver"}
     env["DJANGO_SETTINGS_MODULE"] = "bookclub.settings"
     env["DEBUG"] = "false"  # as in production: DEBUG shows the technical 500 page instead
     env.pop("REDIS_URL", None)

@@ -1,12 +1,13 @@
 """Project-wide pages: home, health check, favicon, error pages and security headers."""
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +61,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
 
 
 def test_with_the_database_down_healthz_and_pages_answer_503_fast():
-    env = {**os.environ, "DATABASE_URL": UNREACHABLE_DATABASE, "ALLOWED_HOSTS": "testserver"}
+    env = {**clean_environ(), "DATABASE_URL": UNREACHABLE_DATABASE, "ALLOWED_HOSTS": "testserver"}
     env["DJANGO_SETTINGS_MODULE"] = "bookclub.settings"
     started = time.monotonic()
     result = subprocess.run(  # noqa: S603

@@ -1,6 +1,5 @@
 """Settings come from the environment and fail loudly when they are wrong."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from bookclub.env import env_bool, env_int, env_list, parse_database_url
+from tests.conftest import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +60,7 @@ def test_booleans_integers_and_lists_are_parsed_strictly(monkeypatch):
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    clean = {k: v for k, v in clean_environ().items() if k not in {"DATABASE_URL", "DEBUG"}}
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],

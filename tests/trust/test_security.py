@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
+
+from tests.conftest import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,7 +85,7 @@ print(json.dumps({
 def test_production_sends_hsts_csp_and_secure_cookies_and_redirects_to_https(tmp_path):
     env = {
         "STATIC_ROOT": str(tmp_path / "static"),
-        **os.environ,
+        **clean_environ(),
         "DJANGO_ENV": "production",
         "SECRET_KEY": "p" * 60,
         "ALLOWED_HOSTS": "bookclub.example",
@@ -116,7 +117,7 @@ def test_session_cookie_is_secure_httponly_and_samesite_in_production():
         "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, "
         "s.CSRF_COOKIE_SECURE)"
     )
-    env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "p" * 60}
+    env = {**clean_environ(), "DJANGO_ENV": "production", "SECRET_KEY": "p" * 60}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", probe],
         cwd=ROOT,

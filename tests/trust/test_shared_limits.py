@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bookclub.middleware import database_unreachable
+from tests.conftest import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -69,7 +70,7 @@ def test_failed_logins_are_counted_across_two_app_processes(tmp_path):
             pytest.fail(message)
         pytest.skip(message)
     env = {
-        **os.environ,
+        **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "bookclub.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
         "REDIS_URL": REDIS_URL,
