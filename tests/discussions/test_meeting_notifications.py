@@ -106,7 +106,7 @@ def test_raising_capacity_promotes_and_notifies(public_club, make_meeting, make_
 def test_mentioning_an_outsider_in_a_private_club_tells_them_nothing(
     private_club, organiser, make_meeting, make_user, django_capture_on_commit_callbacks
 ):
-    outsider = make_user(username="outsider")
+    make_user(username="outsider")
     insider = make_user(username="insider")
     _join(private_club, insider)
     thread = thread_for_meeting(meeting=make_meeting(private_club))
