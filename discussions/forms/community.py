@@ -33,6 +33,8 @@ class MeetingCommentForm(CommentForm):
     )
 
     def __init__(self, *args, book_id: int, **kwargs):
+        # The meeting page also has the progress form's "section": keep element ids apart.
+        kwargs.setdefault("auto_id", "id_comment_%s")
         super().__init__(*args, **kwargs)
         # Only the meeting book's own sections: a tag from another book means nothing here.
         self.fields["section"].queryset = ReadingSection.objects.filter(book_id=book_id)
