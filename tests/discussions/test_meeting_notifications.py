@@ -90,7 +90,7 @@ def test_a_member_promoted_from_the_waitlist_is_notified_in_the_app(
     client.force_login(second)
     html = client.get(reverse("discussions:notifications")).content.decode()
     assert "A seat came free for you: Small room" in html
-    assert '<span class="badge" aria-label="1 unread">1</span>' in html
+    assert '<span class="badge">1<span class="visually-hidden"> unread</span></span>' in html
 
 
 def test_raising_capacity_promotes_and_notifies(public_club, make_meeting, make_user):

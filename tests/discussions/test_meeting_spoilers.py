@@ -172,3 +172,40 @@ def test_book_threads_have_no_section_field(client, member, book):
         reverse("discussions:book_community", kwargs={"slug": book.slug})
     ).content.decode()
     assert 'name="body"' in html and 'name="section"' not in html
+
+
+def test_meeting_pages_with_threads_and_spoiler_gates_are_valid_html(
+    client, meeting, reader, organiser, part_one, ahead_comment, tmp_path
+):
+    import json
+    import shutil
+    import subprocess
+
+    from tests.trust.conftest import VNU_JAR, require
+
+    require(shutil.which("java"), "Java")
+    require(VNU_JAR, "vnu.jar")
+    progress_record(user=reader, book=meeting.book, section=part_one)
+    comment_create(thread=ahead_comment.thread, author=reader, body="a reply", parent=ahead_comment)
+    files = []
+    for user in (None, reader, organiser):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for path in (
+            meeting.get_absolute_url(),
+            reverse("discussions:comment", args=[ahead_comment.pk]),
+        ):
+            target = tmp_path / f"{len(files):02d}.html"
+            target.write_bytes(client.get(path).content)
+            files.append(str(target))
+    result = subprocess.run(  # noqa: S603
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *files],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    errors = [f"{m['url']}: {m['message']}" for m in messages if m.get("type") != "info"]
+    assert not errors, "\n".join(errors)
+    assert "you haven't reached it yet" in (tmp_path / "02.html").read_text()
