@@ -93,8 +93,12 @@ TEMPLATES = [
 
 # Steps the seed importer runs after the catalog, in its transaction.
 CATALOG_POST_IMPORT_STEPS = [
+    "discussions.importing.store_community_activity",
     "discussions.importing.seed_library_club",
 ]
+
+# Keys other apps add to a book page's schema.org JSON-LD.
+CATALOG_BOOK_JSONLD_EXTENSIONS = ["discussions.jsonld.community_jsonld"]
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

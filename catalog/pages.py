@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.shortcuts import get_object_or_404
+
+from catalog.cache import cached_catalog_context
+from catalog.jsonld import catalog_book_jsonld
 from catalog.models import Book, CriticReview, Description
+
+
+def book_page_context(slug: str) -> dict:
+    """The book page's catalog part, cached per catalog version: no queries on a hit."""
+
+    def build() -> dict:
+        book = get_object_or_404(Book.objects.for_detail(), slug=slug)
+        return {"book": book, "catalog_jsonld": catalog_book_jsonld(book), **book_sections(book)}
+
+    return cached_catalog_context(f"book-page:{slug}", build)
 
 
 def book_sections(book: Book) -> dict:

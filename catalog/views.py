@@ -12,9 +12,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from catalog import isbn as isbn_rules
-from catalog.jsonld import book_jsonld
+from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
-from catalog.pages import book_sections
+from catalog.pages import book_page_context
 from catalog.search import search_books
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
@@ -75,11 +75,9 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 @require_GET
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
-    book = get_object_or_404(Book.objects.for_detail(), slug=slug)
-    jsonld = book_jsonld(book)
-    return render(
-        request, "catalog/book_detail.html", {"book": book, "jsonld": jsonld, **book_sections(book)}
-    )
+    context = book_page_context(slug)
+    jsonld = extend_book_jsonld(context["catalog_jsonld"], context["book"])
+    return render(request, "catalog/book_detail.html", {**context, "jsonld": jsonld})
 
 
 @require_GET

@@ -11,7 +11,25 @@ from collections.abc import Sequence
 from catalog.importer import ImportReport, ParsedDocument
 from catalog.importer.store import slug_for
 from catalog.models import Book, Source
+from discussions.services import imported_activity_save
 from discussions.services.seeding import club_seed_from_documents
+
+
+def store_community_activity(documents: Sequence[ParsedDocument], report: ImportReport) -> None:
+    """The library catalog's dated member comments (with ratings) and age-suitability votes."""
+    for doc in documents:
+        if not (doc.community_comments or doc.age_votes):
+            continue
+        counts = imported_activity_save(
+            book=report.books[doc.file],
+            source=report.sources[doc.file],
+            comments=doc.community_comments,
+            age_votes=doc.age_votes,
+        )
+        for key, amount in counts.items():
+            label, _, status = key.rpartition("_")
+            if status == "created" and amount:
+                report.count(f"imported {label.replace('_', ' ')}", "created", amount)
 
 
 def seed_library_club(documents: Sequence[ParsedDocument], report: ImportReport) -> None:

@@ -51,3 +51,17 @@ def decimal_short(value) -> str:
     if value is None:
         return ""
     return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+@register.inclusion_tag("catalog/_shelf.html")
+def catalog_shelf(limit: int = 6) -> dict:
+    """The home page's shelf: the best-documented books first (cached per catalog version)."""
+    from catalog.cache import cached_catalog_context
+    from catalog.models import Book
+
+    def build() -> list:
+        return list(
+            Book.objects.for_listing().order_by("-edition_count", "sort_title", "title")[:limit]
+        )
+
+    return {"books": cached_catalog_context(f"home-shelf:{limit}", build)}

@@ -23,10 +23,10 @@ def notification_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "discussions/notifications.html", {"notifications": notifications})
 
 
-@require_GET
+@require_POST
 @login_required
 def notification_open(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Mark one notification read and go to its comment."""
+    """Mark one notification read and go to its comment (POST: a GET never changes state)."""
     notification = get_object_or_404(
         Notification.objects.for_user(request.user).select_related("comment", "meeting__club"),
         pk=pk,

@@ -110,3 +110,15 @@ def test_every_page_sends_security_headers(client):
 def test_logout_by_get_changes_nothing(member_client, member):
     member_client.get("/accounts/logout/")
     assert member_client.get("/profile/").status_code == 200, "still signed in after a GET"
+
+
+@pytest.mark.django_db
+def test_home_shows_the_catalog_shelf_from_cache(client, django_assert_max_num_queries):
+    from django.core.management import call_command
+
+    call_command("import_seeds", verbosity=0)
+    client.get("/")
+    with django_assert_max_num_queries(2):  # the shelf costs nothing once cached
+        html = client.get("/").content.decode()
+    assert "From the catalog" in html
+    assert 'href="/books/never-let-me-go/"' in html

@@ -52,7 +52,7 @@ def test_editing_a_meeting_notifies_everyone_who_answered_in_the_app(client, ans
     html = client.get(reverse("discussions:notifications")).content.decode()
     assert "Changed: Part One night (start time)" in html
     notification = Notification.objects.get(recipient=users["quiet"])
-    response = client.get(reverse("discussions:notification", args=[notification.pk]))
+    response = client.post(reverse("discussions:notification", args=[notification.pk]))
     assert response["Location"] == meeting.get_absolute_url()
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -156,4 +156,4 @@ def test_members_who_left_a_private_club_hear_nothing_more_and_lose_old_notifica
     html = client.get(reverse("discussions:notifications")).content.decode()
     assert "Nothing yet" in html and "organiser" not in html.split("<main", 1)[-1]
     old = Notification.objects.get(recipient=leaver)
-    assert client.get(reverse("discussions:notification", args=[old.pk])).status_code == 404
+    assert client.post(reverse("discussions:notification", args=[old.pk])).status_code == 404

@@ -73,7 +73,11 @@ def test_unread_count_shows_in_the_header_and_clears(member_client, member, make
 def test_opening_a_notification_marks_it_read(member_client, member, make_user, post):
     comment = post(make_user(), f"hey @{member.username}")
     notification = Notification.objects.get()
-    response = member_client.get(reverse("discussions:notification", args=[notification.pk]))
+    url = reverse("discussions:notification", args=[notification.pk])
+    assert member_client.get(url).status_code == 405, "a GET never marks it read"
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    response = member_client.post(url)
     assert response["Location"] == comment.get_absolute_url()
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -83,7 +87,7 @@ def test_notifications_are_private(client, make_user, member, post):
     post(make_user(), f"hey @{member.username}")
     client.force_login(make_user())
     url = reverse("discussions:notification", args=[Notification.objects.get().pk])
-    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
 
 
 def test_unsubscribe_link_shows_a_confirmation_and_post_applies_it(client, member, thread):

@@ -71,5 +71,7 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
         TrustPage("password reset", "/accounts/password/reset/", False),
         TrustPage("profile edit", "/profile/", True),
         TrustPage("password change", "/accounts/password/change/", True),
+        TrustPage("notifications", "/notifications/", True),
+        TrustPage("new club", "/clubs/new/", True),
     ]
     return pages, member

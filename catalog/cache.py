@@ -1,0 +1,51 @@
+"""Caching of what the catalog shows: one version number for the whole catalog.
+
+The catalog changes rarely (imports, admins' edits) and is read on every book
+page, so pages cache their catalog part under the current version. Any write to
+a catalog model bumps the version once its transaction commits; old entries are
+simply never read again and expire on their own.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "catalog:version"
+PAGE_TIMEOUT = 60 * 60 * 24
+
+
+def catalog_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # add() only sets the key if no other process set it meanwhile.
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def catalog_changed(**_signal_arguments) -> None:
+    """Invalidate every cached catalog page, now and again when the transaction commits.
+
+    Bumping now makes this process's next read fresh; bumping again after commit
+    retires anything another process cached from the not-yet-committed state.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cached_catalog_context(key: str, build):
+    """build() under `key` for the current catalog version."""
+    versioned = f"catalog:v{catalog_version()}:{key}"
+    value = cache.get(versioned)
+    if value is None:
+        value = build()
+        cache.set(versioned, value, PAGE_TIMEOUT)
+    return value
