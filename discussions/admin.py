@@ -109,7 +109,7 @@ class FlagAdmin(admin.ModelAdmin):
 class ThreadAdmin(admin.ModelAdmin):
     list_display = ["__str__", "is_locked", "created_at"]
     list_filter = ["is_locked"]
-    raw_id_fields = ["book"]
+    raw_id_fields = ["book", "meeting"]
 
 
 @admin.register(Rating, AgeVote)
@@ -126,5 +126,5 @@ class ContributionAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "comment", "created_at", "read_at"]
-    raw_id_fields = ["recipient", "comment"]
+    list_display = ["recipient", "kind", "comment", "meeting", "created_at", "read_at"]
+    raw_id_fields = ["recipient", "comment", "meeting"]

@@ -11,13 +11,20 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
 from catalog.models import Book
-from discussions.forms.community import CommentForm, NoticeForm, QuoteForm, SummaryForm
+from discussions.forms.community import (
+    MeetingCommentForm,
+    NoticeForm,
+    QuoteForm,
+    SummaryForm,
+    comment_form_for,
+)
 from discussions.models import (
     AgeVote,
     Comment,
     ContentNotice,
     Flag,
     Follow,
+    Meeting,
     NoticeSecond,
     Quote,
     Rating,
@@ -25,10 +32,13 @@ from discussions.models import (
     Thread,
 )
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
+from discussions.services.spoilers import progress_for_meeting, spoilers_mark
 
 PAGE_SIZE = 20
 MAX_DEPTH = 6
 SORTS = {"newest": "Newest", "oldest": "Oldest", "replies": "Most replied"}
+# "Not loaded yet" for a reader's progress (None means "has none").
+UNLOADED = object()
 
 
 @dataclass
@@ -83,8 +93,27 @@ def _viewer_state(thread: Thread, user, root_ids: list[int]) -> dict:
     }
 
 
-def thread_context(thread: Thread | None, *, user, sort: str = "newest", page: int = 1) -> dict:
-    """A page of top-level comments with all their replies, as a tree, in 4-5 queries."""
+def mark_spoilers(thread: Thread, *, user, comments: list[Comment], reader_progress=UNLOADED):
+    """Meeting threads: flag comments about sections this reader has not reached (1 query)."""
+    if not thread.meeting_id:
+        return
+    if reader_progress is UNLOADED:
+        reader_progress = progress_for_meeting(user=user, meeting=thread.meeting)
+    spoilers_mark(comments=comments, user=user, reader_progress=reader_progress)
+
+
+def thread_context(
+    thread: Thread | None,
+    *,
+    user,
+    sort: str = "newest",
+    page: int = 1,
+    reader_progress=UNLOADED,
+) -> dict:
+    """A page of top-level comments with all their replies, as a tree, in 4-5 queries.
+
+    Meeting threads also mark spoilers, with the reader's progress passed in or loaded once.
+    """
     sort = sort if sort in SORTS else "newest"
     page = max(page, 1)
     context = {
@@ -100,7 +129,8 @@ def thread_context(thread: Thread | None, *, user, sort: str = "newest", page: i
         "following": False,
         "can_moderate": False,
         "can_post": getattr(user, "is_authenticated", False),
-        "comment_form": CommentForm(),
+        "post_refusal": "",
+        "comment_form": comment_form_for(thread),
         "post_url": reverse("discussions:comment_create", kwargs={"pk": thread.pk})
         if thread
         else "",
@@ -117,12 +147,15 @@ def thread_context(thread: Thread | None, *, user, sort: str = "newest", page: i
     comments = list(Comment.objects.filter(root_id__in=root_ids).with_authors().order_by("path"))
     if thread.book_id:
         _attach_author_ratings(thread.book_id, comments)
+    mark_spoilers(thread, user=user, comments=comments, reader_progress=reader_progress)
+    refusal = thread.post_check(user)
     context.update(
         nodes=_build_forest(comments, root_ids),
         total=thread.comments.count(),
         next_page=page + 1 if has_next else None,
         can_moderate=thread.can_moderate(user),
-        can_post=thread.can_post(user),
+        can_post=not refusal,
+        post_refusal=refusal,
         **_viewer_state(thread, user, root_ids),
     )
     return context
@@ -136,6 +169,7 @@ def subtree_context(comment: Comment, *, user) -> dict:
         .with_authors()
         .order_by("path")
     )
+    mark_spoilers(thread, user=user, comments=comments)
     return {
         "thread": thread,
         "nodes": _build_forest(comments, [comment.pk]),
@@ -144,6 +178,28 @@ def subtree_context(comment: Comment, *, user) -> dict:
         "can_post": thread.can_post(user),
         **_viewer_state(thread, user, [comment.root_id]),
     }
+
+
+def meeting_thread_context(
+    meeting: Meeting, *, user, sort: str = "newest", page: int = 1, reader_progress=UNLOADED
+) -> dict:
+    """The meeting page's discussion: its thread (made by the first post), spoilers marked."""
+    thread = Thread.objects.filter(meeting=meeting).first()
+    if thread is not None:
+        thread.meeting = meeting
+    context = thread_context(
+        thread, user=user, sort=sort, page=page, reader_progress=reader_progress
+    )
+    if thread is None:
+        refusal = Thread(meeting=meeting).post_check(user)
+        context.update(can_post=not refusal, post_refusal=refusal)
+    context["comment_form"] = MeetingCommentForm(book_id=meeting.book_id)
+    # Every thread link and form stays on the meeting page.
+    context["post_url"] = reverse(
+        "discussions:meeting_comment_create", kwargs={"slug": meeting.club.slug, "pk": meeting.pk}
+    )
+    context["thread_url"] = meeting.get_absolute_url()
+    return context
 
 
 def rating_summary(book: Book, *, user=None) -> dict:

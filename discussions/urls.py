@@ -29,6 +29,7 @@ urlpatterns = [
     path(meeting + "status/", meetings.meeting_status, name="meeting_status"),
     path(meeting + "rsvp/", meetings.meeting_rsvp, name="meeting_rsvp"),
     path(meeting + "progress/", meetings.meeting_progress, name="meeting_progress"),
+    path(meeting + "comments/", meetings.meeting_comment_create, name="meeting_comment_create"),
     path(meeting + "sections/", meetings.section_create, name="section_create"),
     path(meeting + "recap/", meetings.meeting_recap, name="meeting_recap"),
     path(meeting + "calendar.ics", meetings.meeting_ics, name="meeting_ics"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from discussions.models import ContentNotice, Flag, Quote, Summary
+from discussions.models import ContentNotice, Flag, Quote, ReadingSection, Summary
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 
 
@@ -18,6 +18,33 @@ class CommentForm(forms.Form):
         help_text="Markdown: *emphasis*, [links](https://…), > quotes, - lists, "
         ">! spoilers, @username mentions.",
     )
+
+
+class MeetingCommentForm(CommentForm):
+    """A comment in a meeting's thread may say which reading section it discusses."""
+
+    section = forms.ModelChoiceField(
+        label="Discusses",
+        queryset=ReadingSection.objects.none(),
+        required=False,
+        empty_label="No particular section",
+        help_text="Members who have not reached that section see your comment collapsed.",
+        error_messages={"invalid_choice": "Choose one of this book's reading sections."},
+    )
+
+    def __init__(self, *args, book_id: int, **kwargs):
+        # The meeting page also has the progress form's "section": keep element ids apart.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
+        # Only the meeting book's own sections: a tag from another book means nothing here.
+        self.fields["section"].queryset = ReadingSection.objects.filter(book_id=book_id)
+
+
+def comment_form_for(thread, data=None, **kwargs) -> CommentForm:
+    """The comment form a thread takes: meeting threads add the section tag."""
+    if thread is not None and thread.meeting_id:
+        return MeetingCommentForm(data, book_id=thread.meeting.book_id, **kwargs)
+    return CommentForm(data, **kwargs)
 
 
 class RatingForm(forms.Form):

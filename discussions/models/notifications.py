@@ -1,9 +1,10 @@
-"""In-app notifications (replies, mentions, followed threads)."""
+"""In-app notifications: replies, mentions, followed threads, and news about meetings."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -11,7 +12,26 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def for_user(self, user):
-        return self.filter(recipient=user)
+        """The user's notifications about things they can still see.
+
+        Someone who left a private club keeps their old rows, but they must not
+        reveal that club's meetings or discussion any more.
+        """
+        from discussions.models.clubs import Club, Membership
+
+        mine = self.filter(recipient=user)
+        if user.is_active and user.is_staff:
+            return mine
+        public = Club.Visibility.PUBLIC
+        # EXISTS rather than a join: a join on memberships would repeat rows.
+        belongs = Membership.objects.filter(user=user)
+        return mine.filter(
+            Q(comment__thread__book__isnull=False)
+            | Q(comment__thread__meeting__club__visibility=public)
+            | Q(Exists(belongs.filter(club=OuterRef("comment__thread__meeting__club"))))
+            | Q(meeting__club__visibility=public)
+            | Q(Exists(belongs.filter(club=OuterRef("meeting__club"))))
+        )
 
 
 class Notification(models.Model):
@@ -19,14 +39,30 @@ class Notification(models.Model):
         REPLY = "reply", "replied to your comment"
         MENTION = "mention", "mentioned you"
         THREAD = "thread", "commented in a thread you follow"
+        MEETING_CHANGED = "meeting_changed", "A meeting you answered changed"
+        PROMOTED = "promoted", "A seat came free for you"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     comment = models.ForeignKey(
-        "discussions.Comment", on_delete=models.CASCADE, related_name="notifications"
+        "discussions.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
+    # Meeting news (changed, cancelled, a seat for you) is about a meeting, not a comment.
+    meeting = models.ForeignKey(
+        "discussions.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # What changed, e.g. "start time, place": the meeting row only holds the new state.
+    detail = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -41,7 +77,29 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "comment"], name="notification_once_per_comment"
             ),
+            models.CheckConstraint(
+                condition=(Q(comment__isnull=False) & Q(meeting__isnull=True))
+                | (Q(comment__isnull=True) & Q(meeting__isnull=False)),
+                name="notification_about_comment_xor_meeting",
+            ),
         ]
 
     def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """One line for the list: who did what, or what happened to which meeting."""
+        if self.meeting_id:
+            if self.kind == self.Kind.PROMOTED:
+                return f"A seat came free for you: {self.meeting.title}"
+            if self.meeting.is_cancelled:
+                return f"Cancelled: {self.meeting.title}"
+            changed = f" ({self.detail})" if self.detail else ""
+            return f"Changed: {self.meeting.title}{changed}"
         return f"{self.comment.author_name} {self.get_kind_display()}"
+
+    def get_target_url(self) -> str:
+        if self.meeting_id:
+            return self.meeting.get_absolute_url()
+        return self.comment.get_absolute_url()

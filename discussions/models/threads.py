@@ -15,21 +15,41 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 PATH_STEP = 10
 
 
 class Thread(models.Model):
-    """One conversation about one discussed thing (a book here; meetings reuse it)."""
+    """One conversation about one discussed thing: a book, or a club's meeting."""
 
     book = models.OneToOneField(
         "catalog.Book", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
     )
+    meeting = models.OneToOneField(
+        "discussions.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thread",
+    )
     is_locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            # A thread is about exactly one thing; visibility rules depend on which.
+            models.CheckConstraint(
+                condition=(Q(book__isnull=False) & Q(meeting__isnull=True))
+                | (Q(book__isnull=True) & Q(meeting__isnull=False)),
+                name="thread_about_book_xor_meeting",
+            ),
+        ]
+
     def __str__(self) -> str:
+        if self.meeting_id:
+            return self.meeting.thread_title()
         return f"Thread about {self.book}" if self.book_id else f"Thread {self.pk}"
 
     def get_absolute_url(self) -> str:
@@ -37,7 +57,13 @@ class Thread(models.Model):
             from discussions.links import book_page_url
 
             return book_page_url(self.book)
+        if self.meeting_id:
+            return self.meeting.get_absolute_url()
         return reverse("discussions:thread", kwargs={"pk": self.pk})
+
+    @property
+    def club(self):
+        return self.meeting.club if self.meeting_id else None
 
     def can_moderate(self, user) -> bool:
         """Staff moderate every thread; anyone else only where the hook allows it."""
@@ -46,17 +72,52 @@ class Thread(models.Model):
         return bool(user.is_staff) or self.moderator_check(user)
 
     def moderator_check(self, user) -> bool:
-        """Hook for other kinds of thread (club meetings ask the club's organisers)."""
+        """A meeting's thread is moderated by its club's organisers."""
+        if self.meeting_id:
+            return self.club.is_organiser(user)
         return False
 
     def is_visible_to(self, user) -> bool:
-        """Book threads are public; other kinds of thread override this."""
-        return self.book_id is not None
+        """Book threads are public; a meeting's thread is as visible as its club."""
+        if self.book_id:
+            return True
+        if self.meeting_id:
+            club = self.club
+            if club.is_public:
+                return True
+            if not getattr(user, "is_authenticated", False) or not user.is_active:
+                return False
+            return bool(user.is_staff) or club.is_member(user)
+        return False
+
+    def audience(self, user_ids) -> set[int]:
+        """Which of these members may read this thread (notifications go to no one else)."""
+        user_ids = set(user_ids)
+        if not user_ids or self.book_id or (self.meeting_id and self.club.is_public):
+            return user_ids
+        from django.contrib.auth import get_user_model
+
+        if not self.meeting_id:
+            return set()
+        return set(
+            get_user_model()
+            .objects.filter(pk__in=user_ids, is_active=True)
+            .filter(Q(club_memberships__club=self.club) | Q(is_staff=True))
+            .values_list("pk", flat=True)
+        )
+
+    def post_check(self, user) -> str:
+        """Why this user may not post here ("" when they may)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return "Sign in to post."
+        if self.meeting_id and not (self.club.is_member(user) or user.can_organise(self.club)):
+            return f"Only members of {self.club.name} can post in this meeting's discussion."
+        if self.is_locked and not self.can_moderate(user):
+            return "This thread is locked."
+        return ""
 
     def can_post(self, user) -> bool:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return False
-        return not self.is_locked or self.can_moderate(user)
+        return not self.post_check(user)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -71,7 +132,7 @@ class CommentQuerySet(models.QuerySet):
         return self.order_by(*orderings.get(sort, ("-created_at", "-id")))
 
     def with_authors(self):
-        return self.select_related("author", "source")
+        return self.select_related("author", "source", "section")
 
 
 class Comment(models.Model):
@@ -106,6 +167,14 @@ class Comment(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # The reading section a meeting comment discusses: readers not there yet see it collapsed.
+    section = models.ForeignKey(
+        "discussions.ReadingSection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Replies at any depth below this comment: sorts "most replied" without a join.
     reply_count = models.PositiveIntegerField(default=0)
 

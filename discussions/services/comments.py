@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from catalog.models import Book
 from discussions import markup
-from discussions.models import Comment, CommentRevision, Flag, Follow, Thread
+from discussions.models import (
+    Comment,
+    CommentRevision,
+    Flag,
+    Follow,
+    Meeting,
+    ReadingSection,
+    Thread,
+)
 from discussions.models.threads import PATH_STEP
 from discussions.services.errors import DiscussionError, NotAllowed
 
@@ -30,13 +38,32 @@ def thread_for_book(*, book: Book) -> Thread:
     return thread
 
 
+def thread_for_meeting(*, meeting: Meeting) -> Thread:
+    thread, _ = Thread.objects.get_or_create(meeting=meeting)
+    thread.meeting = meeting
+    return thread
+
+
 @transaction.atomic
-def comment_create(*, thread: Thread, author, body: str, parent: Comment | None = None) -> Comment:
-    """Post a comment or a reply, keep the tree columns right and notify people."""
+def comment_create(
+    *,
+    thread: Thread,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    section: ReadingSection | None = None,
+) -> Comment:
+    """Post a comment or a reply, keep the tree columns right and notify people.
+
+    Comments in a meeting's thread may name the reading section they discuss.
+    """
     from discussions.services.notifications import notify_new_comment
 
-    if not thread.can_post(author):
-        raise NotAllowed("This thread is locked." if thread.is_locked else "Sign in to post.")
+    refusal = thread.post_check(author)
+    if refusal:
+        raise NotAllowed(refusal)
+    if section is not None and (not thread.meeting_id or section.book_id != thread.meeting.book_id):
+        raise DiscussionError("Choose one of this book's reading sections.")
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise DiscussionError("That comment belongs to another thread.")
@@ -54,6 +81,7 @@ def comment_create(*, thread: Thread, author, body: str, parent: Comment | None 
         body=body,
         body_html=comment_render(body),
         created_at=timezone.now(),
+        section=section,
     )
     prefix = parent.path if parent is not None else ""
     comment.path = f"{prefix}{comment.pk:0{PATH_STEP}d}"

@@ -15,7 +15,15 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from discussions.models import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
+from discussions.models import (
+    RSVP,
+    Meeting,
+    Notification,
+    ReadingProgress,
+    ReadingSection,
+    Reminder,
+)
+from discussions.services.notifications import notify_meeting_news
 from discussions.services.rsvps import waitlist_promote
 
 logger = logging.getLogger(__name__)
@@ -71,13 +79,26 @@ def _email(*, user, subject: str, template: str, context: dict) -> None:
     send_mail(subject, body, None, [user.email], fail_silently=False)
 
 
-def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
-    """Email members who RSVPed about a change; returns how many were told.
+def _answered(meeting: Meeting) -> list:
+    """Active members who answered anything but "can't go" (in-app news ignores email settings)."""
+    return [
+        rsvp.user
+        for rsvp in meeting.rsvps.select_related("user")
+        .exclude(response=RSVP.Response.NOT_GOING)
+        .filter(user__is_active=True)
+    ]
 
-    The lead adds in-app notifications here at merge.
-    """
+
+def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
+    """Tell members who RSVPed about a change, in the app and by email; returns how many emails."""
     if not changes:
         return 0
+    notify_meeting_news(
+        meeting=meeting,
+        users=_answered(meeting),
+        kind=Notification.Kind.MEETING_CHANGED,
+        detail=", ".join(changes),
+    )
     recipients = _recipients(meeting)
     context = {
         "meeting": meeting,
@@ -96,7 +117,12 @@ def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
 
 
 def meeting_notify_promoted(*, meeting: Meeting, rsvps: list[RSVP]) -> None:
-    """Tell waitlisted members a seat came free for them."""
+    """Tell waitlisted members a seat came free for them, in the app and by email."""
+    notify_meeting_news(
+        meeting=meeting,
+        users=[rsvp.user for rsvp in rsvps if rsvp.user.is_active],
+        kind=Notification.Kind.PROMOTED,
+    )
     for rsvp in rsvps:
         user = rsvp.user
         if not (user.email and user.email_notifications):

@@ -55,6 +55,9 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
         ):
             kinds[pk] = Notification.Kind.MENTION
     kinds.pop(comment.author_id, None)
+    # A private club's discussion reaches its members only, whoever was mentioned or followed.
+    audience = comment.thread.audience(kinds)
+    kinds = {pk: kind for pk, kind in kinds.items() if pk in audience}
     if not kinds:
         return []
     notifications = Notification.objects.bulk_create(
@@ -72,7 +75,7 @@ def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notific
         return []
     User = get_user_model()
     already = set(comment.notifications.values_list("recipient_id", flat=True))
-    recipients = (
+    recipients = comment.thread.audience(
         User.objects.filter(username__in=names, is_active=True)
         .exclude(pk__in=already)
         .exclude(pk=comment.author_id)
@@ -132,6 +135,16 @@ def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
         message.send()
         sent += 1
     return sent
+
+
+def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[Notification]:
+    """In-app news about a meeting (changed, cancelled, a seat came free) for these members."""
+    return Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, kind=kind, meeting=meeting, detail=detail[:255])
+            for user in users
+        ]
+    )
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:

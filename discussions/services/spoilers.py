@@ -47,3 +47,12 @@ def progress_for_meeting(*, user, meeting: Meeting) -> ReadingProgress | None:
     if user is None or not user.is_authenticated:
         return None
     return ReadingProgress.objects.for_meeting(user=user, meeting=meeting).first()
+
+
+def spoilers_mark(*, comments, user, reader_progress: ReadingProgress | None) -> None:
+    """Set `is_spoiler` on each comment for this reader; authors always see their own words."""
+    own = user.pk if getattr(user, "is_authenticated", False) else None
+    for comment in comments:
+        comment.is_spoiler = (own is None or comment.author_id != own) and is_spoiler_for(
+            reader_progress=reader_progress, section=comment.section
+        )

@@ -6,17 +6,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
-from discussions.models import RSVP, Club, Meeting
+from discussions.forms.community import MeetingCommentForm
+from discussions.models import RSVP, Club, Meeting, Thread
+from discussions.selectors import meeting_thread_context
+from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
 from discussions.services import rsvps as rsvp_services
+from discussions.services.errors import DiscussionError, NotAllowed
 from discussions.services.spoilers import progress_for_meeting
 from discussions.views.base import HtmxHttpRequest, render_page
+from discussions.views.common import error_response, member_post, page_number
+
+THREAD = "discussions/_thread.html"
 
 
 @login_required
@@ -79,11 +87,14 @@ def meeting_status(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     return redirect(meeting)
 
 
-def _meeting_context(request: HtmxHttpRequest, club: Club, meeting: Meeting) -> dict:
+def _meeting_context(
+    request: HtmxHttpRequest, club: Club, meeting: Meeting, *, with_thread: bool = False
+) -> dict:
     user = request.user
     is_member = permissions.can_view_members_only(user, club)
     rsvp = meeting.rsvps.filter(user=user).first() if user.is_authenticated else None
-    progress = progress_for_meeting(user=user, meeting=meeting) if is_member else None
+    # Loaded once for the page: the progress box and the thread's spoiler marks share it.
+    progress = progress_for_meeting(user=user, meeting=meeting)
     rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
     going = [r for r in rsvps if r.response == RSVP.Response.GOING]
     progress_initial = (
@@ -91,7 +102,19 @@ def _meeting_context(request: HtmxHttpRequest, club: Club, meeting: Meeting) -> 
         if progress
         else None
     )
+    thread = (
+        meeting_thread_context(
+            meeting,
+            user=user,
+            sort=request.GET.get("sort", "newest"),
+            page=page_number(request),
+            reader_progress=progress,
+        )
+        if with_thread
+        else {}
+    )
     return {
+        **thread,
         "club": club,
         "meeting": meeting,
         "is_member": is_member,
@@ -113,12 +136,47 @@ def _meeting_context(request: HtmxHttpRequest, club: Club, meeting: Meeting) -> 
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The meeting page, with its discussion (htmx sort and "load more" get the thread only)."""
     club = permissions.club_for(request.user, slug)
     meeting = permissions.meeting_in(club, pk)
-    return render_page(
-        request, "discussions/meeting_detail.html", _meeting_context(request, club, meeting)
-    )
+    context = _meeting_context(request, club, meeting, with_thread=True)
+    wants_thread = "sort" in request.GET or "page" in request.GET
+    if request.htmx and wants_thread and not request.htmx.history_restore_request:
+        partial = "comment-page" if request.GET.get("page") else "thread-body"
+        return render(request, f"{THREAD}#{partial}", context)
+    return render_page(request, "discussions/meeting_detail.html", context)
+
+
+@require_POST
+@member_post
+def meeting_comment_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A top-level comment in the meeting's thread (the first one creates the thread)."""
+    from discussions.views.threads import comment_posted
+
+    club = permissions.club_for(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    refusal = Thread(meeting=meeting).post_check(request.user)
+    if refusal:
+        return error_response(request, NotAllowed(refusal))
+    form = MeetingCommentForm(request.POST, book_id=meeting.book_id)
+    if not form.is_valid():
+        context = _meeting_context(request, club, meeting, with_thread=True)
+        context["comment_form"] = form
+        template = f"{THREAD}#comment-form" if request.htmx else "discussions/meeting_detail.html"
+        return render(request, template, context, status=400)
+    thread = comment_services.thread_for_meeting(meeting=meeting)
+    try:
+        comment = comment_services.comment_create(
+            thread=thread,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            section=form.cleaned_data["section"],
+        )
+    except DiscussionError as error:
+        return error_response(request, error)
+    return comment_posted(request, comment)
 
 
 @login_required

@@ -8,18 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions.forms.community import CommentForm, FlagForm
+from discussions.forms.community import CommentForm, FlagForm, comment_form_for
 from discussions.models import Comment, Thread
-from discussions.selectors import Node, subtree_context, thread_context
+from discussions.selectors import Node, mark_spoilers, subtree_context, thread_context
 from discussions.services import comments as services
-from discussions.services.errors import DiscussionError
+from discussions.services.errors import DiscussionError, NotAllowed
 from discussions.views.common import HtmxHttpRequest, error_response, member_post, page_number
 
 COMMENT = "discussions/_comment.html"
 
 
 def _visible_thread(request, pk: int) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("book"), pk=pk)
+    thread = get_object_or_404(
+        Thread.objects.select_related("book", "meeting__club", "meeting__book"), pk=pk
+    )
     if not thread.is_visible_to(request.user):
         raise Http404("No such thread.")
     return thread
@@ -27,7 +29,15 @@ def _visible_thread(request, pk: int) -> Thread:
 
 def _visible_comment(request, pk: int) -> Comment:
     comment = get_object_or_404(
-        Comment.objects.select_related("thread__book", "author", "source"), pk=pk
+        Comment.objects.select_related(
+            "thread__book",
+            "thread__meeting__club",
+            "thread__meeting__book",
+            "author",
+            "source",
+            "section",
+        ),
+        pk=pk,
     )
     if not comment.thread.is_visible_to(request.user):
         raise Http404("No such comment.")
@@ -36,6 +46,7 @@ def _visible_comment(request, pk: int) -> Comment:
 
 def _card_context(request, comment: Comment, **extra) -> dict:
     thread = comment.thread
+    mark_spoilers(thread, user=request.user, comments=[comment])
     flagged = (
         comment.flags.filter(reporter=request.user).exists()
         if request.user.is_authenticated
@@ -87,7 +98,7 @@ def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def comment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A new top-level comment in a thread."""
     thread = _visible_thread(request, pk)
-    form = CommentForm(request.POST)
+    form = comment_form_for(thread, request.POST)
     if not form.is_valid():
         context = {**thread_context(thread, user=request.user), "comment_form": form}
         template = (
@@ -96,7 +107,10 @@ def comment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, template, context, status=400)
     try:
         comment = services.comment_create(
-            thread=thread, author=request.user, body=form.cleaned_data["body"]
+            thread=thread,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            section=form.cleaned_data.get("section"),
         )
     except DiscussionError as error:
         return error_response(request, error)
@@ -117,7 +131,11 @@ def comment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def comment_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the reply form (inline with htmx); POST: post the reply."""
     parent = _visible_comment(request, pk)
-    form = CommentForm(request.POST or None, auto_id=f"id_reply{parent.pk}_%s")
+    # A reply usually discusses what its parent does: start from the parent's section.
+    initial = {"section": parent.section_id} if parent.thread.meeting_id else None
+    form = comment_form_for(
+        parent.thread, request.POST or None, auto_id=f"id_reply{parent.pk}_%s", initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             reply = services.comment_create(
@@ -125,12 +143,17 @@ def comment_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 author=request.user,
                 body=form.cleaned_data["body"],
                 parent=parent,
+                section=form.cleaned_data.get("section"),
             )
         except DiscussionError as error:
             return error_response(request, error)
         return comment_posted(request, reply)
-    if not parent.thread.can_post(request.user) or parent.is_deleted:
+    refusal = parent.thread.post_check(request.user)
+    if refusal:
+        return error_response(request, NotAllowed(refusal))
+    if parent.is_deleted:
         return error_response(request, DiscussionError("You cannot reply here."))
+    mark_spoilers(parent.thread, user=request.user, comments=[parent])
     template = "discussions/comment_form.html"
     if request.htmx:
         template += "#reply-form"
@@ -231,6 +254,7 @@ def comment_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     comment = _visible_comment(request, pk)
     hidden = comment.is_hidden and not comment.thread.can_moderate(request.user)
     revisions = [] if hidden or comment.is_deleted else list(comment.revisions.all())
+    mark_spoilers(comment.thread, user=request.user, comments=[comment])
     return render(
         request, "discussions/comment_history.html", {"comment": comment, "revisions": revisions}
     )

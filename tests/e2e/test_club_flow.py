@@ -1,7 +1,7 @@
 """In real Chromium: an organiser starts a club and schedules a meeting; a member joins,
-RSVPs, downloads the .ics and records reading progress.
-
-The lead extends this at merge: a later-section comment hidden until revealed.
+RSVPs, downloads the .ics and records reading progress; the organiser's comment about a
+later section stays hidden from the member until they reveal it; the member's own comment
+appears in the meeting's thread without a reload.
 """
 
 import re
@@ -11,7 +11,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from catalog.models import Book
-from discussions.models import RSVP, Meeting, ReadingProgress
+from discussions.models import RSVP, Comment, Meeting, ReadingProgress
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,9 +97,49 @@ def test_organiser_schedules_and_member_joins_rsvps_downloads_and_records_progre
     page.goto(meeting_url)
     expect(page.locator("#progress-status")).to_contain_text("finished Part One, chapters 1–9")
 
+    # Meanwhile, in another browser, the organiser adds Part Two and comments on it.
+    organiser_context = page.context.browser.new_context(base_url=page.url.split("/clubs/")[0])
+    organiser_page = organiser_context.new_page()
+    organiser_page.set_default_timeout(10_000)
+    log_in(organiser_page, organiser)
+    organiser_page.goto(meeting_url)
+    organiser_page.get_by_label("New section").fill("Part Two, chapters 10–17")
+    organiser_page.get_by_role("button", name="Add section").click()
+    expect(organiser_page.locator(".section-list")).to_contain_text("Part Two")
+    thread = organiser_page.locator("#discussion")
+    thread.get_by_role("textbox", name="Comment").fill("Tommy rages in the field: it changes all.")
+    thread.get_by_label("Discusses").select_option(label="Part Two, chapters 10–17")
+    thread.get_by_role("button", name="Post comment").click()
+    expect(thread.locator(".comment-list")).to_contain_text("rages in the field")
+    organiser_context.close()
+
+    # The member, who finished Part One only, sees it collapsed behind a notice...
+    page.goto(meeting_url)
+    expect(page.get_by_role("heading", name="Hailsham Readers: Part One")).to_be_visible()
+    gate = page.locator("details.spoiler-gate")
+    expect(gate).to_contain_text("Discusses Part Two, chapters 10–17 — you haven't reached it yet.")
+    expect(page.get_by_text("rages in the field")).to_be_hidden()
+    # ...and reveals it deliberately, from the keyboard.
+    gate.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("rages in the field")).to_be_visible()
+
+    # The member comments in the meeting's thread: it appears without a reload (htmx).
+    page.evaluate("window.__notReloaded = true")
+    thread = page.locator("#discussion")
+    thread.get_by_role("textbox", name="Comment").fill("Kathy's tapes are the heart of Part One.")
+    thread.get_by_role("button", name="Post comment").click()
+    expect(page.locator("#comment-list > li").first).to_contain_text("Kathy's tapes")
+    assert page.evaluate("window.__notReloaded") is True
+    expect(thread.get_by_role("textbox", name="Comment")).to_have_value("")
+    assert page.url.split("#")[0] == meeting_url
+
     page.screenshot(path="test-results/club-flow-meeting.png", full_page=True)
     # No Content-Security-Policy violations or script errors; the one deliberate 400
     # (the empty progress form) is the only failed request.
     assert [e for e in console_errors if "status of 400" not in e] == []
     assert RSVP.objects.get(user=member).response == RSVP.Response.GOING
     assert ReadingProgress.objects.get(user=member).section.title == "Part One, chapters 1–9"
+    tagged = Comment.objects.get(author=organiser)
+    assert tagged.section.title == "Part Two, chapters 10–17"
+    assert Comment.objects.get(author=member).thread.meeting == meeting
