@@ -1,6 +1,26 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     verbose_name = "Discussions"
+
+    def ready(self) -> None:
+        # Cache invalidation only (discussions/cache.py): whatever writes these rows —
+        # services, the admin, the importer — retires the book's cached community.
+        from discussions.cache import community_row_changed
+
+        for name in (
+            "Comment",
+            "Thread",
+            "Rating",
+            "AgeVote",
+            "Summary",
+            "ContentNotice",
+            "NoticeSecond",
+            "Quote",
+        ):
+            model = self.get_model(name)
+            post_save.connect(community_row_changed, sender=model, dispatch_uid=f"cc-{name}")
+            post_delete.connect(community_row_changed, sender=model, dispatch_uid=f"cd-{name}")

@@ -7,6 +7,7 @@ import json
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Book
+from discussions.cache import cached_community
 from discussions.models import Comment, Rating
 from discussions.selectors import age_summary, rating_summary
 
@@ -55,6 +56,10 @@ def _reviews(book: Book) -> list[dict]:
 
 def community_jsonld(book: Book) -> dict:
     """aggregateRating, review and typicalAgeRange keys (absent ones are left out)."""
+    return cached_community(book.pk, "jsonld", lambda: _community_jsonld(book))
+
+
+def _community_jsonld(book: Book) -> dict:
     data: dict = {}
     ratings = rating_summary(book)
     if ratings["count"]:

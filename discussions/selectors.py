@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from catalog.models import Book
+from discussions.cache import cached_community
 from discussions.forms.community import (
     MeetingCommentForm,
     NoticeForm,
@@ -151,7 +153,11 @@ def thread_context(
     refusal = thread.post_check(user)
     context.update(
         nodes=_build_forest(comments, root_ids),
-        total=thread.comments.count(),
+        total=(
+            cached_community(thread.book_id, "total", thread.comments.count)
+            if thread.book_id
+            else thread.comments.count()
+        ),
         next_page=page + 1 if has_next else None,
         can_moderate=thread.can_moderate(user),
         can_post=not refusal,
@@ -204,6 +210,16 @@ def meeting_thread_context(
 
 def rating_summary(book: Book, *, user=None) -> dict:
     """Average, count, histogram (half-star buckets) and how many were imported."""
+    summary = dict(cached_community(book.pk, "ratings", lambda: _rating_aggregates(book)))
+    summary["mine"] = None
+    if getattr(user, "is_authenticated", False):
+        summary["mine"] = (
+            Rating.objects.filter(book=book, user=user).values_list("value", flat=True).first()
+        )
+    return summary
+
+
+def _rating_aggregates(book: Book) -> dict:
     rows = (
         Rating.objects.filter(book=book)
         .values("value")
@@ -230,21 +246,29 @@ def rating_summary(book: Book, *, user=None) -> dict:
         {"value": value, "count": counts[value], "max": most}
         for value in sorted(RATING_CHOICES, reverse=True)
     ]
-    mine = None
-    if getattr(user, "is_authenticated", False):
-        mine = Rating.objects.filter(book=book, user=user).values_list("value", flat=True).first()
     return {
         "average": average,
         "count": total,
         "imported": imported,
         "histogram": histogram,
-        "mine": mine,
         "choices": RATING_CHOICES,
     }
 
 
 def age_summary(book: Book, *, user=None) -> dict:
     """The median "suitable from" age and the spread of votes."""
+    summary = dict(cached_community(book.pk, "ages", lambda: _age_aggregates(book)))
+    summary["mine"] = None
+    if getattr(user, "is_authenticated", False):
+        summary["mine"] = (
+            AgeVote.objects.filter(book=book, user=user)
+            .values_list("minimum_age", flat=True)
+            .first()
+        )
+    return summary
+
+
+def _age_aggregates(book: Book) -> dict:
     votes = list(AgeVote.objects.filter(book=book).values_list("minimum_age", "user_id"))
     ages = sorted(age for age, _ in votes)
     consensus = (
@@ -252,9 +276,6 @@ def age_summary(book: Book, *, user=None) -> dict:
         if ages
         else None
     )
-    mine = None
-    if getattr(user, "is_authenticated", False):
-        mine = next((age for age, user_id in votes if user_id == user.pk), None)
     spread = sorted(Counter(ages).items())
     return {
         "consensus": consensus,
@@ -263,32 +284,45 @@ def age_summary(book: Book, *, user=None) -> dict:
         "youngest": ages[0] if ages else None,
         "oldest": ages[-1] if ages else None,
         "spread": [{"age": age, "count": n, "max": max(c for _, c in spread)} for age, n in spread],
-        "mine": mine,
         "ages": range(MIN_AGE, MAX_AGE + 1),
     }
 
 
 def contributions_context(book: Book, *, user=None) -> dict:
-    authenticated = getattr(user, "is_authenticated", False)
-    notices = ContentNotice.objects.filter(book=book).select_related("author")
-    notices = notices.annotate(seconds_count=Count("seconds"))
-    if authenticated:
-        notices = notices.annotate(
-            seconded=Exists(NoticeSecond.objects.filter(notice=OuterRef("pk"), user=user))
+    shared = cached_community(book.pk, "contributions", lambda: _contributions(book))
+    notices = shared["notices"]
+    if getattr(user, "is_authenticated", False) and notices:
+        seconded = set(
+            NoticeSecond.objects.filter(notice__book=book, user=user).values_list(
+                "notice_id", flat=True
+            )
         )
+        # Copies: the cached notices are shared by every reader.
+        notices = [copy.copy(notice) for notice in notices]
+        for notice in notices:
+            notice.seconded = notice.pk in seconded
     return {
-        "summaries": list(Summary.objects.filter(book=book).select_related("author")),
-        "notices": list(notices),
-        "quotes": list(Quote.objects.filter(book=book).select_related("author")),
+        "summaries": shared["summaries"],
+        "notices": notices,
+        "quotes": shared["quotes"],
         "summary_form": SummaryForm(),
         "notice_form": NoticeForm(),
         "quote_form": QuoteForm(),
     }
 
 
+def _contributions(book: Book) -> dict:
+    notices = ContentNotice.objects.filter(book=book).select_related("author")
+    return {
+        "summaries": list(Summary.objects.filter(book=book).select_related("author")),
+        "notices": list(notices.annotate(seconds_count=Count("seconds"))),
+        "quotes": list(Quote.objects.filter(book=book).select_related("author")),
+    }
+
+
 def community_context(book: Book, *, user, sort: str = "newest", page: int = 1) -> dict:
     """Everything the book page's community section shows."""
-    thread = Thread.objects.filter(book=book).first()
+    thread = cached_community(book.pk, "thread", lambda: Thread.objects.filter(book=book).first())
     if thread is not None:
         thread.book = book
     context = {

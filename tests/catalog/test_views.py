@@ -108,8 +108,8 @@ def test_book_page_query_count_is_constant(
     assert len(cached.captured_queries) < len(uncached.captured_queries) - 15, "catalog is cached"
     _add_many(Book.objects.get(slug="never-let-me-go"), 50)
     catalog_changed()  # bulk_create sends no signals: bulk writers announce their change
-    # The catalog changed: the next request rebuilds the page with the same number of queries.
-    with django_assert_num_queries(len(uncached.captured_queries)):
+    # The catalog changed: the next request rebuilds the page, in no more queries than before.
+    with django_assert_max_num_queries(len(uncached.captured_queries)):
         response = client.get(BOOK_URL)
     assert "Extra 49" in response.content.decode()
     with django_assert_num_queries(len(cached.captured_queries)):

@@ -1,0 +1,83 @@
+"""Per-book community version: what is cached about a book's community is retired on any write.
+
+Every write that changes what a book page shows about its community (comments,
+ratings, age votes, summaries, notices and their seconds, quotes, thread locks)
+bumps that book's version, now and again when the transaction commits. Cached
+aggregates and visitors' page fragments are keyed by it, so they are never stale
+for longer than a request. Members' display names in cached fragments may lag by
+up to COMMUNITY_TIMEOUT after a profile edit.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+COMMUNITY_TIMEOUT = 60 * 10
+
+
+def _key(book_id: int) -> str:
+    return f"community:version:{book_id}"
+
+
+def community_version(book_id: int) -> int:
+    version = cache.get(_key(book_id))
+    if version is None:
+        cache.add(_key(book_id), 1, timeout=None)
+        version = cache.get(_key(book_id), 1)
+    return version
+
+
+def _bump(book_id: int) -> None:
+    try:
+        cache.incr(_key(book_id))
+    except ValueError:
+        cache.add(_key(book_id), 2, timeout=None)
+
+
+def community_changed(book_id: int | None) -> None:
+    if book_id is None:
+        return
+    _bump(book_id)
+    transaction.on_commit(lambda: _bump(book_id))
+
+
+def cached_community(book_id: int, name: str, build):
+    """build() cached under the book's current community version."""
+    key = f"community:{book_id}:v{community_version(book_id)}:{name}"
+    boxed = cache.get(key)  # boxed in a tuple, so that None can be cached too
+    if boxed is None:
+        boxed = (build(),)
+        cache.set(key, boxed, COMMUNITY_TIMEOUT)
+    return boxed[0]
+
+
+def book_id_of(instance) -> int | None:
+    """The book a community row is about, without a query where the row already knows."""
+    if hasattr(instance, "book_id"):
+        return instance.book_id
+    if hasattr(instance, "notice_id"):  # a notice's second
+        notice = instance._state.fields_cache.get("notice")
+        if notice is not None:
+            return notice.book_id
+        from discussions.models import ContentNotice
+
+        return (
+            ContentNotice.objects.filter(pk=instance.notice_id)
+            .values_list("book_id", flat=True)
+            .first()
+        )
+    if hasattr(instance, "thread_id"):  # a comment
+        thread = instance._state.fields_cache.get("thread")
+        if thread is not None:
+            return thread.book_id
+        from discussions.models import Thread
+
+        return (
+            Thread.objects.filter(pk=instance.thread_id).values_list("book_id", flat=True).first()
+        )
+    return None
+
+
+def community_row_changed(sender, instance, **_signal_arguments) -> None:
+    community_changed(book_id_of(instance))

@@ -1,0 +1,62 @@
+"""The book's community aggregates are cached, and every write shows at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from discussions.models import ContentNotice
+
+pytestmark = pytest.mark.django_db
+
+
+def community_html(book) -> str:
+    return (
+        Client()
+        .get(reverse("discussions:book_community", kwargs={"slug": book.slug}))
+        .content.decode()
+    )
+
+
+def test_a_rating_shows_in_the_cached_aggregates_at_once(member_client, book):
+    assert "out of 5 from" not in community_html(book)
+    member_client.post(reverse("discussions:rate", kwargs={"slug": book.slug}), {"value": "3.5"})
+    assert "3.5" in community_html(book) and "from 1 rating" in community_html(book)
+    member_client.post(reverse("discussions:rate", kwargs={"slug": book.slug}), {"value": "5"})
+    assert "5.0" in community_html(book)
+
+
+def test_a_comment_and_its_deletion_show_in_the_cached_count_at_once(member_client, member, post):
+    comment = post(member, "Hailsham")
+    book = comment.thread.book
+    assert "(1 comment)" in community_html(book)
+    member_client.post(reverse("discussions:comment_delete", kwargs={"pk": comment.pk}))
+    assert "Hailsham" not in community_html(book)
+
+
+def test_seconding_a_notice_updates_the_shared_count(member_client, make_user, book):
+    notice = ContentNotice.objects.create(
+        book=book, author=make_user(), category=ContentNotice.Category.VIOLENCE, note="x"
+    )
+    before = community_html(book)
+    member_client.post(
+        reverse("discussions:notice_second", kwargs={"slug": book.slug, "pk": notice.pk})
+    )
+    after = community_html(book)
+    assert before != after
+    assert (
+        "You agree with this notice."
+        in member_client.get(
+            reverse("discussions:book_community", kwargs={"slug": book.slug})
+        ).content.decode()
+    )
+
+
+def test_visitors_book_community_costs_few_queries_once_cached(
+    book, post, member, django_assert_max_num_queries
+):
+    post(member, "first")
+    community_html(book)
+    with django_assert_max_num_queries(5):
+        community_html(book)
