@@ -99,6 +99,9 @@ CATALOG_POST_IMPORT_STEPS = [
 
 # Keys other apps add to a book page's schema.org JSON-LD.
 CATALOG_BOOK_JSONLD_EXTENSIONS = ["discussions.jsonld.community_jsonld"]
+# Version numbers of other apps' data shown on a book page; a visitor's cached page is
+# keyed by them (book id -> int).
+CATALOG_BOOK_PAGE_VERSIONS = ["discussions.cache.community_version"]
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
+from django.conf import settings
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.module_loading import import_string
 
-from catalog.cache import cached_catalog_context
+from catalog.cache import cached_catalog_context, catalog_version
 from catalog.jsonld import catalog_book_jsonld
 from catalog.models import Book, CriticReview, Description
 
@@ -19,6 +23,29 @@ def book_page_context(slug: str) -> dict:
         return {"book": book, "catalog_jsonld": catalog_book_jsonld(book), **book_sections(book)}
 
     return cached_catalog_context(f"book-page:{slug}", build)
+
+
+def book_page_fragments(book: Book, *, visitor: bool, query: QueryDict) -> dict:
+    """Cache keys for the book page's fragments (see {% cachedfragment %}).
+
+    The catalog parts are the same for everyone and change with the catalog version;
+    a visitor's whole page also depends on other apps' data about the book (the
+    community section), whose versions come from CATALOG_BOOK_PAGE_VERSIONS.
+    """
+    base = f"book-page:{book.pk}:c{catalog_version()}"
+    fragments = {
+        "catalog_top_fragment": f"{base}:top",
+        "catalog_bottom_fragment": f"{base}:bottom",
+        "visitor_fragment": "",
+    }
+    if visitor:
+        versions = ".".join(
+            str(import_string(path)(book.pk))
+            for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSIONS", [])
+        )
+        query_hash = hashlib.sha256(query.urlencode().encode()).hexdigest()[:16]
+        fragments["visitor_fragment"] = f"{base}:v{versions}:q{query_hash}"
+    return fragments
 
 
 def book_sections(book: Book) -> dict:

@@ -14,7 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from catalog import isbn as isbn_rules
 from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
-from catalog.pages import book_page_context
+from catalog.pages import book_page_context, book_page_fragments
 from catalog.search import search_books
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
@@ -76,8 +76,12 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
     context = book_page_context(slug)
-    jsonld = extend_book_jsonld(context["catalog_jsonld"], context["book"])
-    return render(request, "catalog/book_detail.html", {**context, "jsonld": jsonld})
+    book = context["book"]
+    jsonld = extend_book_jsonld(context["catalog_jsonld"], book)
+    fragments = book_page_fragments(
+        book, visitor=not request.user.is_authenticated, query=request.GET
+    )
+    return render(request, "catalog/book_detail.html", {**context, **fragments, "jsonld": jsonld})
 
 
 @require_GET

@@ -60,3 +60,30 @@ def test_visitors_book_community_costs_few_queries_once_cached(
     community_html(book)
     with django_assert_max_num_queries(5):
         community_html(book)
+
+
+def test_a_visitors_cached_book_page_shows_a_new_comment_and_rating_at_once(
+    member_client, member, post, django_assert_max_num_queries
+):
+    comment = post(member, "First thoughts")
+    book = comment.thread.book
+    visitor = Client()
+    assert "First thoughts" in visitor.get(book.get_absolute_url()).content.decode()
+    with django_assert_max_num_queries(0):
+        visitor.get(book.get_absolute_url())  # served from the visitor's page cache
+    post(member, "Second thoughts")
+    member_client.post(reverse("discussions:rate", kwargs={"slug": book.slug}), {"value": "4"})
+    html = visitor.get(book.get_absolute_url()).content.decode()
+    assert "Second thoughts" in html and "from 1 rating" in html
+    # Sorting is part of the page: each order is its own cached page.
+    oldest = visitor.get(book.get_absolute_url(), {"sort": "oldest"}).content.decode()
+    assert oldest.index("First thoughts") < oldest.index("Second thoughts")
+    newest = visitor.get(book.get_absolute_url()).content.decode()
+    assert newest.index("Second thoughts") < newest.index("First thoughts")
+
+
+def test_signed_in_members_never_get_a_visitors_cached_page(member_client, member, post):
+    comment = post(member, "Mine")
+    html = member_client.get(comment.thread.book.get_absolute_url()).content.decode()
+    assert "Log out" in html
+    assert 'name="value"' in html, "the rating form is there for members"
