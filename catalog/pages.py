@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 
 from django.conf import settings
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 
@@ -25,27 +23,27 @@ def book_page_context(slug: str) -> dict:
     return cached_catalog_context(f"book-page:{slug}", build)
 
 
-def book_page_fragments(book: Book, *, visitor: bool, query: QueryDict) -> dict:
-    """Cache keys for the book page's fragments (see {% cachedfragment %}).
-
-    The catalog parts are the same for everyone and change with the catalog version;
-    a visitor's whole page also depends on other apps' data about the book (the
-    community section), whose versions come from CATALOG_BOOK_PAGE_VERSIONS.
-    """
+def book_page_fragments(book: Book) -> dict:
+    """Cache keys for the book page's catalog fragments (see {% cachedfragment %}):
+    the same for every reader, retired with the catalog version."""
     base = f"book-page:{book.pk}:c{catalog_version()}"
-    fragments = {
-        "catalog_top_fragment": f"{base}:top",
-        "catalog_bottom_fragment": f"{base}:bottom",
-        "visitor_fragment": "",
-    }
-    if visitor:
-        versions = ".".join(
-            str(import_string(path)(book.pk))
-            for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSIONS", [])
-        )
-        query_hash = hashlib.sha256(query.urlencode().encode()).hexdigest()[:16]
-        fragments["visitor_fragment"] = f"{base}:v{versions}:q{query_hash}"
-    return fragments
+    return {"catalog_top_fragment": f"{base}:top", "catalog_bottom_fragment": f"{base}:bottom"}
+
+
+def book_page_visitor_key(request, slug: str) -> str | None:
+    """The key of a visitor's whole book page: catalog version plus the versions of other
+    apps' data about the book (CATALOG_BOOK_PAGE_VERSIONS: the community section)."""
+    book_id = cached_catalog_context(
+        f"book-id:{slug}",
+        lambda: Book.objects.filter(slug=slug).values_list("pk", flat=True).first(),
+    )
+    if book_id is None:
+        return None
+    versions = ".".join(
+        str(import_string(path)(book_id))
+        for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSIONS", [])
+    )
+    return f"book-page:{book_id}:c{catalog_version()}:v{versions}"
 
 
 def book_sections(book: Book) -> dict:

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from bookclub.visitor_cache import visitor_page_cache
 from catalog import isbn as isbn_rules
 from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
-from catalog.pages import book_page_context, book_page_fragments
+from catalog.pages import book_page_context, book_page_fragments, book_page_visitor_key
 from catalog.search import search_books
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
@@ -73,14 +74,13 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 
 
 @require_GET
+@visitor_page_cache(book_page_visitor_key)
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
     context = book_page_context(slug)
     book = context["book"]
     jsonld = extend_book_jsonld(context["catalog_jsonld"], book)
-    fragments = book_page_fragments(
-        book, visitor=not request.user.is_authenticated, query=request.GET
-    )
+    fragments = book_page_fragments(book)
     return render(request, "catalog/book_detail.html", {**context, **fragments, "jsonld": jsonld})
 
 
