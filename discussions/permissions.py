@@ -28,7 +28,7 @@ def can_view_members_only(user, club: Club) -> bool:
 
 def club_for(user, slug: str) -> Club:
     """The club if this user may see it, else 404 (never 403: that would confirm it exists)."""
-    return get_object_or_404(Club.objects.visible_to(user), slug=slug)
+    return get_object_or_404(Club.objects.visible_to(user), slug=slug).remember_memberships()
 
 
 def club_for_member(user, slug: str) -> Club:
@@ -48,7 +48,9 @@ def club_for_organiser(user, slug: str) -> Club:
 
 def meeting_in(club: Club, pk: int) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.select_related("club", "book", "section", "created_by"), club=club, pk=pk
+        Meeting.objects.select_related("club", "book", "section", "created_by", "source"),
+        club=club,
+        pk=pk,
     )
 
 

@@ -187,7 +187,13 @@ def subtree_context(comment: Comment, *, user) -> dict:
 
 
 def meeting_thread_context(
-    meeting: Meeting, *, user, sort: str = "newest", page: int = 1, reader_progress=UNLOADED
+    meeting: Meeting,
+    *,
+    user,
+    sort: str = "newest",
+    page: int = 1,
+    reader_progress=UNLOADED,
+    sections: list | None = None,
 ) -> dict:
     """The meeting page's discussion: its thread (made by the first post), spoilers marked."""
     thread = Thread.objects.filter(meeting=meeting).first()
@@ -199,7 +205,7 @@ def meeting_thread_context(
     if thread is None:
         refusal = Thread(meeting=meeting).post_check(user)
         context.update(can_post=not refusal, post_refusal=refusal)
-    context["comment_form"] = MeetingCommentForm(book_id=meeting.book_id)
+    context["comment_form"] = MeetingCommentForm(book_id=meeting.book_id, sections=sections)
     # Every thread link and form stays on the meeting page.
     context["post_url"] = reverse(
         "discussions:meeting_comment_create", kwargs={"slug": meeting.club.slug, "pk": meeting.pk}

@@ -148,9 +148,13 @@ class ProgressForm(forms.Form):
     page = forms.IntegerField(min_value=0, required=False, label="Page reached")
     percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Percent read")
 
-    def __init__(self, *args, book: Book, **kwargs):
+    def __init__(self, *args, book: Book, sections: list | None = None, **kwargs):
+        from discussions.forms.community import offer_loaded_sections
+
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = book.sections.all()
+        if sections is not None:
+            offer_loaded_sections(self.fields["section"], sections)
 
     def clean(self):
         cleaned = super().clean()

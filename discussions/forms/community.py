@@ -32,12 +32,20 @@ class MeetingCommentForm(CommentForm):
         error_messages={"invalid_choice": "Choose one of this book's reading sections."},
     )
 
-    def __init__(self, *args, book_id: int, **kwargs):
+    def __init__(self, *args, book_id: int, sections: list | None = None, **kwargs):
         # The meeting page also has the progress form's "section": keep element ids apart.
         kwargs.setdefault("auto_id", "id_comment_%s")
         super().__init__(*args, **kwargs)
         # Only the meeting book's own sections: a tag from another book means nothing here.
         self.fields["section"].queryset = ReadingSection.objects.filter(book_id=book_id)
+        if sections is not None:
+            offer_loaded_sections(self.fields["section"], sections)
+
+
+def offer_loaded_sections(field, sections: list) -> None:
+    """Render a section choice from sections the page already loaded (validation still
+    checks the field's queryset): one query per page instead of one per form."""
+    field.choices = [("", field.empty_label), *((s.pk, str(s)) for s in sections)]
 
 
 def comment_form_for(thread, data=None, **kwargs) -> CommentForm:

@@ -75,20 +75,34 @@ class Club(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
     def membership_for(self, user) -> Membership | None:
+        """The user's membership; looked up once per request where remember_memberships()
+        was called (views do, through discussions.permissions: a page asks many times)."""
         if user is None or not user.is_authenticated:
             return None
-        return self.memberships.filter(user=user).first()
+        memo = self.__dict__.get("_membership_memo")
+        if memo is None:
+            return self.memberships.filter(user=user).first()
+        if user.pk not in memo:
+            memo[user.pk] = self.memberships.filter(user=user).first()
+        return memo[user.pk]
+
+    def remember_memberships(self) -> Club:
+        self.__dict__["_membership_memo"] = {}
+        return self
+
+    def forget_memberships(self) -> None:
+        if "_membership_memo" in self.__dict__:
+            self.__dict__["_membership_memo"] = {}
 
     def is_member(self, user) -> bool:
-        if user is None or not user.is_authenticated:
-            return False
-        return self.memberships.filter(user=user).exists()
+        return self.membership_for(user) is not None
 
     def is_organiser(self, user) -> bool:
         """True for this club's organisers (site staff are handled by User.can_organise)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return False
-        return self.memberships.filter(user=user, role=Membership.Role.ORGANISER).exists()
+        membership = self.membership_for(user)
+        return membership is not None and membership.role == Membership.Role.ORGANISER
 
 
 class Membership(models.Model):
@@ -111,6 +125,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.club} ({self.role})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._forget_on_club()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._forget_on_club()
+        return result
+
+    def _forget_on_club(self) -> None:
+        # The club instance a view holds may have memoised the old membership.
+        club = self._state.fields_cache.get("club")
+        if club is not None:
+            club.forget_memberships()
 
     @property
     def is_organiser(self) -> bool:

@@ -92,10 +92,11 @@ def _meeting_context(
 ) -> dict:
     user = request.user
     is_member = permissions.can_view_members_only(user, club)
-    rsvp = meeting.rsvps.filter(user=user).first() if user.is_authenticated else None
     # Loaded once for the page: the progress box and the thread's spoiler marks share it.
     progress = progress_for_meeting(user=user, meeting=meeting)
     rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
+    rsvp = next((r for r in rsvps if r.user_id == user.pk), None) if user.is_authenticated else None
+    sections = list(meeting.book.sections.all())
     going = [r for r in rsvps if r.response == RSVP.Response.GOING]
     progress_initial = (
         {"section": progress.section_id, "page": progress.page, "percent": progress.percent}
@@ -109,6 +110,7 @@ def _meeting_context(
             sort=request.GET.get("sort", "newest"),
             page=page_number(request),
             reader_progress=progress,
+            sections=sections,
         )
         if with_thread
         else {}
@@ -126,8 +128,10 @@ def _meeting_context(
         "seats_left": None if meeting.capacity is None else max(meeting.capacity - len(going), 0),
         "rsvp_form": RSVPForm(),
         "progress": progress,
-        "progress_form": ProgressForm(book=meeting.book, initial=progress_initial),
-        "sections": list(meeting.book.sections.all()),
+        "progress_form": ProgressForm(
+            book=meeting.book, initial=progress_initial, sections=sections
+        ),
+        "sections": sections,
         "section_form": SectionForm(),
         "recap_form": RecapForm(initial={"recap": meeting.recap}),
         "has_ended": meeting.has_ended(),
