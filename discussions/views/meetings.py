@@ -125,7 +125,7 @@ def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 @require_POST
 def meeting_rsvp(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Going / maybe / can't go; "going" to a full meeting joins the waitlist."""
-    club = permissions.club_for_member(request.user, slug)
+    club = permissions.club_for_participant(request.user, slug)
     meeting = permissions.meeting_in(club, pk)
     form = RSVPForm(request.POST)
     status = 200

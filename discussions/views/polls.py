@@ -69,7 +69,7 @@ def poll_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def poll_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast or replace a ranked ballot."""
-    club = permissions.club_for_member(request.user, slug)
+    club = permissions.club_for_participant(request.user, slug)
     poll = permissions.poll_in(club, pk)
     if poll.is_closed():
         messages.error(request, "This poll has closed; ballots can no longer change.")
