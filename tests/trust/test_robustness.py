@@ -255,3 +255,60 @@ def test_bogus_huge_and_negative_ids_in_every_route_are_404(client, fuzz_world, 
         response = client.get(path)
         # Routes that only take POST say so; the rest find nothing.
         assert response.status_code in {404, 405}, (name, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_line_breaks_in_names_and_titles_never_break_notification_emails(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """Mail headers cannot hold line breaks; member-written names and titles can."""
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from catalog.models import Book
+    from discussions.models import Membership
+    from discussions.services.clubs import club_create
+    from discussions.services.comments import comment_create, thread_for_book
+    from discussions.services.meetings import meeting_create, meeting_update
+    from discussions.services.rsvps import rsvp_set
+
+    author, replier = make_user(), make_user()
+    client.force_login(author)
+    client.post(
+        "/profile/",
+        {
+            "display_name": "Kathy\r\nBcc: x@example.org",
+            "time_zone": "",
+            "email_notifications": "on",
+        },
+    )
+    author.refresh_from_db()
+    assert author.display_name == "Kathy Bcc: x@example.org"
+    author.display_name = "Kathy\nH."  # written before names were cleaned
+    author.save()
+    book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
+    comment = comment_create(thread=thread_for_book(book=book), author=replier, body="Hi")
+    with django_capture_on_commit_callbacks(execute=True):
+        with_reply = client.post(f"/comments/{comment.pk}/reply/", {"body": "Agreed"})
+    assert with_reply.status_code == 302
+    assert len(mail.outbox) == 1
+    club = club_create(creator=replier, name="Open\nShelf")
+    Membership.objects.create(club=club, user=author)
+    start = timezone.now() + datetime.timedelta(days=3)
+    meeting = meeting_create(
+        club=club,
+        book=book,
+        created_by=replier,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        time_zone="UTC",
+        title="Line\nbreak",
+    )
+    rsvp_set(meeting=meeting, user=author, response="going")
+    changes = meeting_update(meeting=meeting, title="Moved\r\nnight", place="Library")
+    assert changes
+    assert len(mail.outbox) == 2, [m.subject for m in mail.outbox]
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "\r" not in message.subject, message.subject
