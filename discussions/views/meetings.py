@@ -95,6 +95,8 @@ def _meeting_context(request: HtmxHttpRequest, club: Club, meeting: Meeting) -> 
         "club": club,
         "meeting": meeting,
         "is_member": is_member,
+        # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
+        "can_take_part": club.is_member(user),
         "is_organiser": permissions.can_organise(user, club),
         "rsvp": rsvp,
         "going": going,

@@ -48,6 +48,8 @@ def _poll_context(request: HtmxHttpRequest, club: Club, poll: Poll, ballot_form=
         "poll": poll,
         "candidates": candidates,
         "is_member": is_member,
+        # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
+        "can_take_part": club.is_member(user),
         "is_organiser": permissions.can_organise(user, club),
         "closed": closed,
         "ballot": ballot,

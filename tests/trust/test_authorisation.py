@@ -578,3 +578,16 @@ def build_world_public_neighbour(make_user, outsider):
         title="Public gathering",
     )
     return club
+
+
+@pytest.mark.django_db
+def test_pages_offer_ballots_and_rsvps_only_to_those_who_may_cast_them(make_user):
+    world = build_world(make_user, private=False)
+    meeting, poll = world["meeting"], world["poll"]
+    for role, offered in [("member", True), ("organiser", True), ("staff", False)]:
+        client = Client()
+        client.force_login(world[role])
+        rsvp_form = f'action="{meeting.get_absolute_url()}rsvp/"'.encode()
+        ballot_form = f'action="{poll.get_absolute_url()}vote/"'.encode()
+        assert (rsvp_form in client.get(meeting.get_absolute_url()).content) is offered, role
+        assert (ballot_form in client.get(poll.get_absolute_url()).content) is offered, role
