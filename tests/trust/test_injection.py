@@ -62,8 +62,9 @@ def hostile_world(make_user, payload: str) -> dict:
     from discussions.services.clubs import club_create
     from discussions.services.polls import poll_create
 
-    short = payload[:80]
-    author = make_user(display_name=short, bio=payload)
+    # Fields keep their length limits (PostgreSQL enforces them): long payloads are cut.
+    short, medium = payload[:80], payload[:500]
+    author = make_user(display_name=short, bio=medium)
     reader = make_user(display_name="Reader")
     book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
     thread = comments.thread_for_book(book=book)
@@ -72,9 +73,9 @@ def hostile_world(make_user, payload: str) -> dict:
     edited = comments.comment_create(thread=thread, author=author, body="first draft")
     comments.comment_edit(comment=edited, editor=author, body=payload)
     comments.comment_create(thread=thread, author=author, body=f"@{reader.username} {payload}")
-    comments.comment_flag(comment=comment, reporter=author, reason="other", note=payload)
+    comments.comment_flag(comment=comment, reporter=author, reason="other", note=medium)
     contributions.summary_create(book=book, author=author, body=payload)
-    contributions.notice_create(book=book, author=author, category="other", note=payload)
+    contributions.notice_create(book=book, author=author, category="other", note=medium)
     contributions.quote_create(book=book, author=author, text=payload, location=short)
     club = club_create(creator=author, name=short, description=payload)
     Membership.objects.create(club=club, user=reader)
