@@ -27,6 +27,7 @@ from discussions.models import (
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000
 MAX_DEPTH = 6
 SORTS = {"newest": "Newest", "oldest": "Oldest", "replies": "Most replied"}
 
@@ -108,7 +109,8 @@ def thread_context(thread: Thread | None, *, user, sort: str = "newest", page: i
     }
     if thread is None:
         return context
-    start = (page - 1) * PAGE_SIZE
+    # Any page past the end is empty; a huge one would overflow the database's OFFSET.
+    start = (min(max(page, 1), MAX_PAGE) - 1) * PAGE_SIZE
     roots = thread.comments.top_level().sorted_by(sort).values_list("pk", flat=True)
     # One extra id tells us whether a next page exists without a COUNT.
     root_ids = list(roots[start : start + PAGE_SIZE + 1])
