@@ -60,7 +60,9 @@ def test_booleans_integers_and_lists_are_parsed_strictly(monkeypatch):
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
