@@ -39,6 +39,14 @@ def club_for_member(user, slug: str) -> Club:
     return club
 
 
+def club_for_participant(user, slug: str) -> Club:
+    """Acts that speak for the club (ballots, RSVPs): its members only, not visiting staff."""
+    club = club_for(user, slug)
+    if not club.is_member(user):
+        raise PermissionDenied("Join the club to take part.")
+    return club
+
+
 def club_for_organiser(user, slug: str) -> Club:
     club = club_for(user, slug)
     if not can_organise(user, club):

@@ -37,6 +37,7 @@ from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 from discussions.services.spoilers import progress_for_meeting, spoilers_mark
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000
 MAX_DEPTH = 6
 SORTS = {"newest": "Newest", "oldest": "Oldest", "replies": "Most replied"}
 # "Not loaded yet" for a reader's progress (None means "has none").
@@ -140,7 +141,8 @@ def thread_context(
     }
     if thread is None:
         return context
-    start = (page - 1) * PAGE_SIZE
+    # Any page past the end is empty; a huge one would overflow the database's OFFSET.
+    start = (min(max(page, 1), MAX_PAGE) - 1) * PAGE_SIZE
     roots = thread.comments.top_level().sorted_by(sort).values_list("pk", flat=True)
     # One extra id tells us whether a next page exists without a COUNT.
     root_ids = list(roots[start : start + PAGE_SIZE + 1])

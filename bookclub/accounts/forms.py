@@ -21,3 +21,7 @@ class ProfileForm(forms.ModelForm):
             ("", "Use the site's time zone (UTC)"),
             *time_zone_choices(),
         ]
+
+    def clean_display_name(self) -> str:
+        """A name is one line: line breaks and runs of spaces become single spaces."""
+        return " ".join(self.cleaned_data["display_name"].split())

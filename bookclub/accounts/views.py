@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from bookclub.accounts.forms import ProfileForm
 from bookclub.accounts.models import User
 
 
+@require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     """A member's public profile."""
     member = get_object_or_404(User, username=username, is_active=True)
@@ -16,6 +18,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Edit one's own display name, bio, time zone and email preferences."""
     form = ProfileForm(request.POST or None, instance=request.user)

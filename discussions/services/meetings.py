@@ -76,7 +76,8 @@ def _recipients(meeting: Meeting) -> Iterable:
 
 def _email(*, user, subject: str, template: str, context: dict) -> None:
     body = render_to_string(template, {"user": user, **context})
-    send_mail(subject, body, None, [user.email], fail_silently=False)
+    # Names and titles are member-written and may hold line breaks; a header cannot.
+    send_mail(" ".join(subject.split()), body, None, [user.email], fail_silently=False)
 
 
 def _answered(meeting: Meeting) -> list:

@@ -124,7 +124,8 @@ def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
             "scope_is_thread": scope is not None,
         }
         message = EmailMessage(
-            subject=f"{comment.author_name} {notification.get_kind_display()}",
+            # A display name may hold line breaks; a mail header cannot.
+            subject=" ".join(f"{comment.author_name} {notification.get_kind_display()}".split()),
             body=render_to_string("discussions/email/notification.txt", context),
             to=[recipient.email],
             headers={

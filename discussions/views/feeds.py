@@ -68,4 +68,5 @@ class ClubMeetingsFeed(Feed):
     item_guid_is_permalink = False
 
 
-club_meetings_feed = ClubMeetingsFeed()
+# A feed is read-only: refuse POST like every other page that only shows things.
+club_meetings_feed = require_GET(ClubMeetingsFeed())

@@ -120,6 +120,8 @@ def _meeting_context(
         "club": club,
         "meeting": meeting,
         "is_member": is_member,
+        # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
+        "can_take_part": club.is_member(user),
         "is_organiser": permissions.can_organise(user, club),
         "rsvp": rsvp,
         "going": going,
@@ -187,7 +189,7 @@ def meeting_comment_create(request: HtmxHttpRequest, slug: str, pk: int) -> Http
 @require_POST
 def meeting_rsvp(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Going / maybe / can't go; "going" to a full meeting joins the waitlist."""
-    club = permissions.club_for_member(request.user, slug)
+    club = permissions.club_for_participant(request.user, slug)
     meeting = permissions.meeting_in(club, pk)
     form = RSVPForm(request.POST)
     status = 200

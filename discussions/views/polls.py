@@ -48,6 +48,8 @@ def _poll_context(request: HtmxHttpRequest, club: Club, poll: Poll, ballot_form=
         "poll": poll,
         "candidates": candidates,
         "is_member": is_member,
+        # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
+        "can_take_part": club.is_member(user),
         "is_organiser": permissions.can_organise(user, club),
         "closed": closed,
         "ballot": ballot,
@@ -69,7 +71,7 @@ def poll_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def poll_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast or replace a ranked ballot."""
-    club = permissions.club_for_member(request.user, slug)
+    club = permissions.club_for_participant(request.user, slug)
     poll = permissions.poll_in(club, pk)
     if poll.is_closed():
         messages.error(request, "This poll has closed; ballots can no longer change.")

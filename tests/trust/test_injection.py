@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+from xml.etree import ElementTree
+
 import pytest
 
 from tests.trust.inert import PAYLOADS, live_injections, our_script_srcs
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def assert_inert(html: str, payload: str) -> None:
@@ -38,3 +48,161 @@ def test_the_checker_catches_live_payloads():
         '<script src="/static/a.js"></script><p>&lt;script&gt;</p>',
         trusted_script_srcs={"/static/a.js"},
     )
+
+
+def hostile_world(make_user, payload: str) -> dict:
+    """Every user-writable field of every feature holds `payload`; returns the pages it shows on."""
+    import datetime
+
+    from django.utils import timezone
+
+    from catalog.models import Book
+    from discussions.models import Club, Membership
+    from discussions.services import comments, contributions, meetings
+    from discussions.services.clubs import club_create
+    from discussions.services.polls import poll_create
+
+    # Fields keep their length limits (PostgreSQL enforces them): long payloads are cut.
+    short, medium = payload[:80], payload[:500]
+    author = make_user(display_name=short, bio=medium)
+    reader = make_user(display_name="Reader")
+    book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
+    thread = comments.thread_for_book(book=book)
+    comment = comments.comment_create(thread=thread, author=reader, body=f"@{author.username} hi")
+    reply = comments.comment_create(thread=thread, author=author, body=payload, parent=comment)
+    edited = comments.comment_create(thread=thread, author=author, body="first draft")
+    comments.comment_edit(comment=edited, editor=author, body=payload)
+    comments.comment_create(thread=thread, author=author, body=f"@{reader.username} {payload}")
+    comments.comment_flag(comment=comment, reporter=author, reason="other", note=medium)
+    contributions.summary_create(book=book, author=author, body=payload)
+    contributions.notice_create(book=book, author=author, category="other", note=medium)
+    contributions.quote_create(book=book, author=author, text=payload, location=short)
+    club = club_create(creator=author, name=short, description=payload)
+    Membership.objects.create(club=club, user=reader)
+    section = meetings.section_add(book=book, title=short)
+    start = timezone.now() + datetime.timedelta(days=7)
+    fields = {
+        "club": club,
+        "book": book,
+        "created_by": author,
+        "title": short,
+        "time_zone": "Europe/London",
+        "description": payload,
+        "place": short,
+        "questions": payload,
+        "agenda": payload,
+    }
+    upcoming = meetings.meeting_create(
+        **fields, section=section, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    past = meetings.meeting_create(
+        **fields,
+        starts_at=start - datetime.timedelta(days=30),
+        ends_at=start - datetime.timedelta(days=29),
+    )
+    meetings.meeting_post_recap(meeting=past, recap=payload)
+    poll = poll_create(club=club, created_by=author, closes_at=start, books=[book], title=short)
+    assert Club.objects.filter(name=short).exists()
+    return {
+        "author": author,
+        "reader": reader,
+        "pages": [
+            "/",
+            "/books/never-let-me-go/",
+            "/books/never-let-me-go/community/",
+            thread.get_absolute_url(),
+            comment.get_absolute_url(),
+            reply.get_absolute_url(),
+            f"/comments/{edited.pk}/history/",
+            f"/comments/{edited.pk}/edit/",
+            "/clubs/",
+            "/clubs/?" + urlencode({"q": short}),
+            "/search/?" + urlencode({"q": short}),
+            club.get_absolute_url(),
+            upcoming.get_absolute_url(),
+            past.get_absolute_url(),
+            poll.get_absolute_url(),
+            author.get_absolute_url(),
+            "/notifications/",
+            "/admin/discussions/comment/",
+            f"/admin/discussions/comment/{comment.pk}/change/",
+            "/admin/discussions/flag/",
+        ],
+        "feeds": [
+            club.get_absolute_url() + "meetings.atom",
+            club.get_absolute_url() + "calendar.ics",
+            upcoming.get_absolute_url() + "calendar.ics",
+        ],
+    }
+
+
+def assert_json_ld_intact(html: str, payload: str) -> None:
+    """Each JSON-LD block parses as JSON: the payload never closed the script early."""
+
+    class Blocks(HTMLParser):
+        inside = False
+        found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.inside = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+            if self.inside:
+                self.found.append("")
+
+        def handle_endtag(self, tag):
+            self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                self.found[-1] += data
+
+    parser = Blocks()
+    parser.found = []
+    parser.feed(html)
+    for block in parser.found:
+        json.loads(block)  # raises if the payload broke out of the block
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_user_writable_field_renders_inert_on_every_page(make_user, client, payload):
+    world = hostile_world(make_user, payload)
+    staff = make_user(is_staff=True, is_superuser=True)
+    # The author sees every page (and the edit form); the member their notifications,
+    # where the author's name and reply appear; staff the moderation queue.
+    visits = [("the author", world["author"], p) for p in world["pages"] if "/admin/" not in p]
+    visits += [("a member", world["reader"], "/notifications/")]
+    visits += [("staff", staff, p) for p in world["pages"] if "/admin/" in p]
+    shown_on = set()
+    for label, viewer, path in visits:
+        client.force_login(viewer)
+        response = client.get(path)
+        assert response.status_code == 200, (label, path, response.status_code)
+        html = response.content.decode()
+        # The admin also loads Django's own translation catalogue (same origin).
+        trusted = our_script_srcs(html) | {"/admin/jsi18n/"}
+        findings = live_injections(html, trusted_script_srcs=trusted)
+        assert not findings, f"{payload!r} came alive on {path} for {label}: {findings}"
+        assert_json_ld_intact(html, payload)
+        if "xss-" in html:
+            shown_on.add(path)
+    if "xss-" in payload:
+        # The check is only worth something if the payload really reached the pages.
+        must_show = {world["pages"][i] for i in (1, 3, 11, 12, 13, 14, 15, 16)}
+        assert must_show <= shown_on, sorted(must_show - shown_on)
+    for path in world["feeds"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        content_type = response["Content-Type"]
+        assert "html" not in content_type, (path, content_type)
+        assert response["X-Content-Type-Options"] == "nosniff"
+        if path.endswith(".atom"):
+            root = ElementTree.fromstring(response.content)
+            # The payload is text inside Atom elements, never markup of its own.
+            tags = {element.tag.split("}")[-1] for element in root.iter()}
+            assert tags <= ATOM_TAGS, (payload, tags - ATOM_TAGS)
+
+
+ATOM_TAGS = {
+    "feed", "title", "link", "id", "updated", "subtitle", "entry", "published", "summary",
+    "author", "name", "uri", "content",
+}  # fmt: skip

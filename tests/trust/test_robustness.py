@@ -58,3 +58,266 @@ def test_a_nul_character_in_the_address_is_a_400_with_a_reason(client):
     assert response.status_code == 400
     assert b"NUL character" in response.content
     assert client.get("/", {"q": "a\x00b"}).status_code == 400
+
+
+# Everything a form field or query parameter might be sent: plausible values, junk, extremes.
+field_value = st.one_of(
+    st.text(max_size=60),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "0.5",
+            "5.5",
+            "1e309",
+            "NaN",
+            "inf",
+            "2026-02-30T25:61",
+            "2026-03-29T01:30",
+            "9999-12-31T23:59",
+            "0001-01-01T00:00",
+            "Europe/London",
+            "Mars/Olympus_Mons",
+            "../UTC",
+            "going",
+            "waitlisted",
+            "title",
+            "-year",
+            "\x00",
+        ]
+    ),
+)
+small = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@pytest.fixture
+def fuzz_world(make_user, settings):
+    """A book with a thread, a club with a meeting and a poll; the member is its organiser."""
+    import datetime
+
+    from django.utils import timezone
+
+    from catalog.models import Book
+    from discussions.services.clubs import club_create
+    from discussions.services.comments import comment_create, thread_for_book
+    from discussions.services.meetings import meeting_create
+    from discussions.services.polls import poll_create
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.POST_RATE_LIMIT = "100000/60"
+    member = make_user()
+    book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
+    other = Book.objects.create(title="Klara and the Sun", slug="klara")
+    thread = thread_for_book(book=book)
+    comment_create(thread=thread, author=member, body="Hailsham")
+    club = club_create(creator=member, name="Open Shelf")
+    start = timezone.now() + datetime.timedelta(days=7)
+    meeting = meeting_create(
+        club=club,
+        book=book,
+        created_by=member,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        time_zone="UTC",
+        title="Discussion",
+    )
+    poll = poll_create(club=club, created_by=member, closes_at=start, books=[book, other])
+    return {"member": member, "book": book, "thread": thread, "meeting": meeting, "poll": poll}
+
+
+def assert_handled(response, allowed=frozenset({200, 302, 400, 403, 404, 405, 429})):
+    assert response.status_code in allowed, response.status_code
+    assert response.status_code < 500
+
+
+@pytest.mark.django_db
+@small
+@given(q=field_value, subject=field_value, genre=field_value, sort=field_value, page=field_value)
+def test_catalog_query_parameters_never_cause_a_server_error(
+    client, fuzz_world, q, subject, genre, sort, page
+):
+    assert_handled(client.get("/search/", {"q": q, "page": page}))
+    params = {"subject": subject, "genre": genre, "sort": sort, "page": page}
+    assert_handled(client.get("/books/", params))
+    assert_handled(client.get("/books/", params, HTTP_HX_REQUEST="true"))
+    assert_handled(client.get("/clubs/", {"q": q}))
+
+
+@pytest.mark.django_db
+@small
+@given(sort=field_value, page=field_value)
+def test_thread_sort_and_page_never_cause_a_server_error(client, fuzz_world, sort, page):
+    thread, book = fuzz_world["thread"], fuzz_world["book"]
+    for path in (thread.get_absolute_url(), f"/books/{book.slug}/community/"):
+        assert_handled(client.get(path, {"sort": sort, "page": page}))
+        assert_handled(client.get(path, {"sort": sort, "page": page}, HTTP_HX_REQUEST="true"))
+
+
+@pytest.mark.django_db
+@small
+@given(value=field_value, minimum_age=field_value, response=field_value, withdraw=field_value)
+def test_ratings_age_votes_and_rsvps_answer_bad_values_with_a_400(
+    client, fuzz_world, value, minimum_age, response, withdraw
+):
+    from discussions.forms.community import RatingForm
+
+    client.force_login(fuzz_world["member"])
+    slug = fuzz_world["book"].slug
+    meeting = fuzz_world["meeting"]
+    rated = client.post(f"/books/{slug}/rate/", {"value": value, "withdraw": withdraw})
+    assert_handled(rated, {302, 400})
+    valid_rating = RatingForm({"value": value, "withdraw": withdraw}).is_valid()
+    assert (rated.status_code == 302) == valid_rating
+    aged = client.post(f"/books/{slug}/age/", {"minimum_age": minimum_age, "withdraw": withdraw})
+    assert_handled(aged, {302, 400})
+    rsvp = client.post(meeting.get_absolute_url() + "rsvp/", {"response": response})
+    assert_handled(rsvp, {302})
+    assert_handled(
+        client.post(
+            meeting.get_absolute_url() + "rsvp/", {"response": response}, HTTP_HX_REQUEST="true"
+        ),
+        {200, 400},
+    )
+
+
+@pytest.mark.django_db
+@small
+@given(ranks=st.lists(field_value, min_size=0, max_size=4), extra=field_value)
+def test_poll_ballots_with_any_ranks_never_cause_a_server_error(client, fuzz_world, ranks, extra):
+    poll = fuzz_world["poll"]
+    client.force_login(fuzz_world["member"])
+    data = {
+        f"rank_{candidate.pk}": rank
+        for candidate, rank in zip(poll.candidates.order_by("pk"), ranks, strict=False)
+    }
+    data[f"rank_{extra}"] = extra  # a candidate that does not exist
+    assert_handled(client.post(poll.get_absolute_url() + "vote/", data), {302, 400})
+    assert_handled(client.post(poll.get_absolute_url() + "suggest/", {"book": extra}), {302})
+
+
+@pytest.mark.django_db
+@small
+@given(
+    starts=field_value,
+    ends=field_value,
+    time_zone=field_value,
+    capacity=field_value,
+    book=field_value,
+    section=field_value,
+    online_url=field_value,
+)
+def test_meeting_form_answers_any_dates_capacity_and_zone_without_a_server_error(
+    client, fuzz_world, starts, ends, time_zone, capacity, book, section, online_url
+):
+    meeting = fuzz_world["meeting"]
+    client.force_login(fuzz_world["member"])
+    data = {
+        "book": book,
+        "section": section,
+        "title": "Fuzzed",
+        "starts": starts,
+        "ends": ends,
+        "time_zone": time_zone,
+        "capacity": capacity,
+        "online_url": online_url,
+    }
+    club_url = meeting.club.get_absolute_url()
+    assert_handled(client.post(club_url + "meetings/new/", data), {302, 400})
+    assert_handled(client.post(meeting.get_absolute_url() + "edit/", data), {302, 400})
+    # A NUL anywhere in the address is the site-wide 400; anything else preselects or not.
+    assert_handled(client.get(club_url + "meetings/new/", {"book": book}), {200, 400})
+
+
+@pytest.mark.django_db
+@small
+@given(raw=nasty_text)
+def test_any_isbn_in_the_address_redirects_or_says_why_not(client, fuzz_world, raw):
+    response = client.get("/isbn/" + quote(raw, safe=""))
+    assert_handled(response, {301, 302, 400, 404})
+
+
+@pytest.mark.django_db
+@small
+@given(pk=st.one_of(st.integers(min_value=0, max_value=10**40), st.sampled_from([-1, 2**63])))
+def test_bogus_huge_and_negative_ids_in_every_route_are_404(client, fuzz_world, pk):
+    from tests.trust.test_every_endpoint import fill, own_patterns
+
+    client.force_login(fuzz_world["member"])
+    slug = fuzz_world["meeting"].club.slug
+    for name, pattern in own_patterns():
+        route = str(pattern.pattern)
+        if "<int:pk>" not in route:
+            continue
+        path = fill(route, {"slug": slug, "pk": str(pk)})
+        response = client.get(path)
+        # Routes that only take POST say so; the rest find nothing.
+        assert response.status_code in {404, 405}, (name, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_line_breaks_in_names_and_titles_never_break_notification_emails(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """Mail headers cannot hold line breaks; member-written names and titles can."""
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from catalog.models import Book
+    from discussions.models import Membership
+    from discussions.services.clubs import club_create
+    from discussions.services.comments import comment_create, thread_for_book
+    from discussions.services.meetings import meeting_create, meeting_update
+    from discussions.services.rsvps import rsvp_set
+
+    author, replier = make_user(), make_user()
+    client.force_login(author)
+    client.post(
+        "/profile/",
+        {
+            "display_name": "Kathy\r\nBcc: x@example.org",
+            "time_zone": "",
+            "email_notifications": "on",
+        },
+    )
+    author.refresh_from_db()
+    assert author.display_name == "Kathy Bcc: x@example.org"
+    author.display_name = "Kathy\nH."  # written before names were cleaned
+    author.save()
+    book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
+    comment = comment_create(thread=thread_for_book(book=book), author=replier, body="Hi")
+    with django_capture_on_commit_callbacks(execute=True):
+        with_reply = client.post(f"/comments/{comment.pk}/reply/", {"body": "Agreed"})
+    assert with_reply.status_code == 302
+    assert len(mail.outbox) == 1
+    club = club_create(creator=replier, name="Open\nShelf")
+    Membership.objects.create(club=club, user=author)
+    start = timezone.now() + datetime.timedelta(days=3)
+    meeting = meeting_create(
+        club=club,
+        book=book,
+        created_by=replier,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        time_zone="UTC",
+        title="Line\nbreak",
+    )
+    rsvp_set(meeting=meeting, user=author, response="going")
+    changes = meeting_update(meeting=meeting, title="Moved\r\nnight", place="Library")
+    assert changes
+    assert len(mail.outbox) == 2, [m.subject for m in mail.outbox]
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "\r" not in message.subject, message.subject
+
+
+@pytest.mark.django_db
+def test_a_page_number_past_the_database_offset_limit_is_an_empty_page(client, fuzz_world):
+    for path in (fuzz_world["thread"].get_absolute_url(), "/books/never-let-me-go/community/"):
+        for page in ("461168601842738792", str(2**63), "9" * 40):
+            response = client.get(path, {"page": page}, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200, (path, page)
