@@ -165,6 +165,14 @@ MATRIX = [
         club=True,
     ),
     Row(
+        "discussions:meeting_comment_create",
+        CLUB_MEMBERS,
+        meeting_kw,
+        data=lambda w: {"body": "Our meeting's first word"},
+        watch=lambda w: w["meeting"],
+        club=True,
+    ),
+    Row(
         "discussions:meeting_rsvp",
         PARTICIPANTS,
         meeting_kw,
