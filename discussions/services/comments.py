@@ -35,6 +35,9 @@ def comment_render(body: str) -> str:
 
 def thread_for_book(*, book: Book) -> Thread:
     thread, _ = Thread.objects.get_or_create(book=book)
+    # Keep the book on the thread: the answer to a post is built from it after the
+    # commit, and a query there could fail (database gone) after the comment was saved.
+    thread.book = book
     return thread
 
 

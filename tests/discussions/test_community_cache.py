@@ -87,3 +87,12 @@ def test_signed_in_members_never_get_a_visitors_cached_page(member_client, membe
     html = member_client.get(comment.thread.book.get_absolute_url()).content.decode()
     assert "Log out" in html
     assert 'name="value"' in html, "the rating form is there for members"
+
+
+def test_after_a_post_the_redirect_is_built_without_a_query(book, django_assert_num_queries):
+    """A query after the commit could fail and tell the member their saved comment failed."""
+    from discussions.services.comments import thread_for_book
+
+    thread = thread_for_book(book=book)
+    with django_assert_num_queries(0):
+        assert thread.get_absolute_url() == book.get_absolute_url()
