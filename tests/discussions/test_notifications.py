@@ -70,6 +70,17 @@ def test_unread_count_shows_in_the_header_and_clears(member_client, member, make
     assert 'Notifications <span class="badge"' not in html
 
 
+def test_the_header_badge_stops_counting_at_99_plus(member_client, member, make_user, post):
+    author = make_user()
+    comments = [post(author, f"reply number {n}") for n in range(101)]
+    Notification.objects.bulk_create(
+        Notification(recipient=member, kind=Notification.Kind.REPLY, comment=comment)
+        for comment in comments
+    )
+    html = member_client.get(reverse("home")).content.decode()
+    assert '<span class="badge">99+<span class="visually-hidden"> unread</span>' in html
+
+
 def test_opening_a_notification_marks_it_read(member_client, member, make_user, post):
     comment = post(make_user(), f"hey @{member.username}")
     notification = Notification.objects.get()
