@@ -152,6 +152,9 @@ def targets(args, facts: dict[str, str], port: int) -> list[Target]:
         )
     visitor.close()
     signed_in.close()
+    if getattr(args, "only", None):
+        # --only: the bare view (the ceiling) and the endpoints whose names match.
+        found = [found[0]] + [t for t in found[1:] if any(o in t.name for o in args.only)]
     return found
 
 

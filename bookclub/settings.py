@@ -102,6 +102,10 @@ CATALOG_BOOK_JSONLD_EXTENSIONS = ["discussions.jsonld.community_jsonld"]
 # Version numbers of other apps' data shown on a book page; a visitor's cached page is
 # keyed by them (book id -> int).
 CATALOG_BOOK_PAGE_VERSIONS = ["discussions.cache.community_version"]
+# The book page is rendered once for every member and personalised per request
+# (bookclub.shared_pages): other apps' context for its holes, and their marker fillers.
+CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
+CATALOG_BOOK_PAGE_FILLERS = ["discussions.personal.fill_viewer_actions"]
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from bookclub.shared_pages import fresh_version
+
 VERSION_KEY = "catalog:version"
 PAGE_TIMEOUT = 60 * 60 * 24
 
@@ -19,7 +21,7 @@ def catalog_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # add() only sets the key if no other process set it meanwhile.
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, fresh_version(), timeout=None)
         version = cache.get(VERSION_KEY, 1)
     return version
 
@@ -28,7 +30,7 @@ def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, fresh_version(), timeout=None)
 
 
 def catalog_changed(**_signal_arguments) -> None:

@@ -30,13 +30,17 @@ def book_page_fragments(book: Book) -> dict:
     return {"catalog_top_fragment": f"{base}:top", "catalog_bottom_fragment": f"{base}:bottom"}
 
 
-def book_page_visitor_key(request, slug: str) -> str | None:
-    """The key of a visitor's whole book page: catalog version plus the versions of other
-    apps' data about the book (CATALOG_BOOK_PAGE_VERSIONS: the community section)."""
-    book_id = cached_catalog_context(
+def _book_id(slug: str) -> int | None:
+    return cached_catalog_context(
         f"book-id:{slug}",
         lambda: Book.objects.filter(slug=slug).values_list("pk", flat=True).first(),
     )
+
+
+def book_page_visitor_key(request, slug: str) -> str | None:
+    """The key of a visitor's whole book page: catalog version plus the versions of other
+    apps' data about the book (CATALOG_BOOK_PAGE_VERSIONS: the community section)."""
+    book_id = _book_id(slug)
     if book_id is None:
         return None
     versions = ".".join(
@@ -44,6 +48,29 @@ def book_page_visitor_key(request, slug: str) -> str | None:
         for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSIONS", [])
     )
     return f"book-page:{book_id}:c{catalog_version()}:v{versions}"
+
+
+def book_page_member_key(request, slug: str) -> str | None:
+    """The key of the book page rendered once for every (non-staff) member."""
+    key = book_page_visitor_key(request, slug)
+    return f"{key}:members" if key else None
+
+
+def book_page_personal(request, slug: str) -> dict:
+    """What the shared member page's holes need: other apps add theirs through
+    CATALOG_BOOK_PAGE_PERSONAL (functions of request and book)."""
+    book = Book(pk=_book_id(slug), slug=slug)
+    personal = {"book": book}
+    for path in getattr(settings, "CATALOG_BOOK_PAGE_PERSONAL", []):
+        personal.update(import_string(path)(request, book))
+    return personal
+
+
+def book_page_fillers(html: str, request, personal: dict) -> str:
+    """Other apps' markers on the shared member page (CATALOG_BOOK_PAGE_FILLERS)."""
+    for path in getattr(settings, "CATALOG_BOOK_PAGE_FILLERS", []):
+        html = import_string(path)(html, request, personal)
+    return html
 
 
 def book_sections(book: Book) -> dict:

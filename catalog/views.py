@@ -11,11 +11,19 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from bookclub.shared_pages import member_page_cache
 from bookclub.visitor_cache import visitor_page_cache
 from catalog import isbn as isbn_rules
 from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
-from catalog.pages import book_page_context, book_page_fragments, book_page_visitor_key
+from catalog.pages import (
+    book_page_context,
+    book_page_fillers,
+    book_page_fragments,
+    book_page_member_key,
+    book_page_personal,
+    book_page_visitor_key,
+)
 from catalog.search import search_books
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
@@ -75,6 +83,7 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 
 @require_GET
 @visitor_page_cache(book_page_visitor_key)
+@member_page_cache(book_page_member_key, book_page_personal, fillers=[book_page_fillers])
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
     context = book_page_context(slug)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from bookclub.shared_pages import fresh_version
+
 COMMUNITY_TIMEOUT = 60 * 10
 
 
@@ -23,7 +25,7 @@ def _key(book_id: int) -> str:
 def community_version(book_id: int) -> int:
     version = cache.get(_key(book_id))
     if version is None:
-        cache.add(_key(book_id), 1, timeout=None)
+        cache.add(_key(book_id), fresh_version(), timeout=None)
         version = cache.get(_key(book_id), 1)
     return version
 
@@ -32,7 +34,7 @@ def _bump(book_id: int) -> None:
     try:
         cache.incr(_key(book_id))
     except ValueError:
-        cache.add(_key(book_id), 2, timeout=None)
+        cache.add(_key(book_id), fresh_version(), timeout=None)
 
 
 def community_changed(book_id: int | None) -> None:

@@ -298,25 +298,35 @@ def _age_aggregates(book: Book) -> dict:
 
 def contributions_context(book: Book, *, user=None) -> dict:
     shared = cached_community(book.pk, "contributions", lambda: _contributions(book))
-    notices = shared["notices"]
-    if getattr(user, "is_authenticated", False) and notices:
-        seconded = set(
-            NoticeSecond.objects.filter(notice__book=book, user=user).values_list(
-                "notice_id", flat=True
-            )
-        )
-        # Copies: the cached notices are shared by every reader.
-        notices = [copy.copy(notice) for notice in notices]
-        for notice in notices:
-            notice.seconded = notice.pk in seconded
     return {
         "summaries": shared["summaries"],
-        "notices": notices,
+        "notices": notices_seen_by(shared["notices"], book, user=user),
         "quotes": shared["quotes"],
         "summary_form": SummaryForm(),
         "notice_form": NoticeForm(),
         "quote_form": QuoteForm(),
     }
+
+
+def book_notices(book: Book, *, user=None) -> list[ContentNotice]:
+    """The book's content notices, each marked with whether this reader agreed."""
+    shared = cached_community(book.pk, "contributions", lambda: _contributions(book))
+    return notices_seen_by(shared["notices"], book, user=user)
+
+
+def notices_seen_by(notices: list[ContentNotice], book: Book, *, user) -> list[ContentNotice]:
+    if not getattr(user, "is_authenticated", False) or not notices:
+        return notices
+    seconded = set(
+        NoticeSecond.objects.filter(notice__book=book, user=user).values_list(
+            "notice_id", flat=True
+        )
+    )
+    # Copies: the cached notices are shared by every reader.
+    notices = [copy.copy(notice) for notice in notices]
+    for notice in notices:
+        notice.seconded = notice.pk in seconded
+    return notices
 
 
 def _contributions(book: Book) -> dict:
@@ -328,11 +338,16 @@ def _contributions(book: Book) -> dict:
     }
 
 
-def community_context(book: Book, *, user, sort: str = "newest", page: int = 1) -> dict:
-    """Everything the book page's community section shows."""
+def book_thread(book: Book) -> Thread | None:
     thread = cached_community(book.pk, "thread", lambda: Thread.objects.filter(book=book).first())
     if thread is not None:
         thread.book = book
+    return thread
+
+
+def community_context(book: Book, *, user, sort: str = "newest", page: int = 1) -> dict:
+    """Everything the book page's community section shows."""
+    thread = book_thread(book)
     context = {
         "book": book,
         "ratings": rating_summary(book, user=user),

@@ -26,10 +26,14 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached fragments must not leak between tests."""
+    """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
+    from bookclub.shared_pages import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils.safestring import mark_safe
 
+from bookclub.shared_pages import parse_hole
+
 register = template.Library()
 
 
@@ -50,3 +52,7 @@ class CachedFragmentNode(template.Node):
             html = self.nodelist.render(context)
             cache.set(f"fragment:{key}", html, self.timeout)
         return mark_safe(html)  # noqa: S308 - our own rendered template output
+
+
+# {% hole "name" %}…{% endhole %}: a signed-in page's personal part (see bookclub.shared_pages).
+register.tag("hole", parse_hole)

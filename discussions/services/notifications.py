@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -64,6 +65,7 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
         [Notification(recipient_id=pk, kind=kind, comment=comment) for pk, kind in kinds.items()]
     )
     ids = [n.recipient_id for n in notifications]
+    unread_changed(ids)
     transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
     return notifications
 
@@ -88,6 +90,7 @@ def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notific
         ]
     )
     ids = [n.recipient_id for n in notifications]
+    unread_changed(ids)
     if ids:
         transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
     return notifications
@@ -140,16 +143,52 @@ def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
 
 def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[Notification]:
     """In-app news about a meeting (changed, cancelled, a seat came free) for these members."""
-    return Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         [
             Notification(recipient=user, kind=kind, meeting=meeting, detail=detail[:255])
             for user in users
         ]
     )
+    unread_changed([n.recipient_id for n in notifications])
+    return notifications
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     queryset = Notification.objects.for_user(user).unread()
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    return queryset.update(read_at=timezone.now())
+    marked = queryset.update(read_at=timezone.now())
+    unread_changed([user.pk])
+    return marked
+
+
+# The header's badge stops counting here ("99+"): a member with thousands of unread
+# notifications would otherwise pay for counting them all on every page.
+UNREAD_BADGE_CAP = 100
+# Kept per member in the cache, retired whenever their notifications change; the timeout
+# bounds how long a change the services do not see (leaving a private club) can lag.
+UNREAD_BADGE_TIMEOUT = 60
+
+
+def _badge_key(user_id: int) -> str:
+    return f"notifications:unread-badge:{user_id}"
+
+
+def unread_badge(user) -> str:
+    """The header badge: "3", "99+", or "" for none (one bounded COUNT, then cached)."""
+    badge = cache.get(_badge_key(user.pk))
+    if badge is None:
+        unread = Notification.objects.for_user(user).unread().order_by()[:UNREAD_BADGE_CAP]
+        count = unread.count()
+        badge = f"{UNREAD_BADGE_CAP - 1}+" if count >= UNREAD_BADGE_CAP else str(count or "")
+        cache.set(_badge_key(user.pk), badge, UNREAD_BADGE_TIMEOUT)
+    return badge
+
+
+def unread_changed(user_ids: list[int]) -> None:
+    """Retire these members' badges now and again once the transaction commits."""
+    if not user_ids:
+        return
+    keys = [_badge_key(pk) for pk in set(user_ids)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

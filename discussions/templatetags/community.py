@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django import template
 
+from bookclub.shared_pages import is_shared_render
+from discussions import personal
 from discussions.jsonld import community_jsonld, jsonld_script
+from discussions.personal import viewer_actions_marker
 from discussions.selectors import community_context
 
 register = template.Library()
@@ -68,3 +71,21 @@ def half(value) -> str:
 @register.filter
 def percent_of(count, maximum) -> int:
     return round(100 * count / maximum) if maximum else 0
+
+
+@register.simple_tag(takes_context=True)
+def viewer_actions(context, comment):
+    """Edit/Delete on your own comment, Flag on others': a marker on shared pages."""
+    user = context.get("user")
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if is_shared_render(context.get("request")):
+        return viewer_actions_marker(comment.pk, comment.author_id, hidden=comment.is_hidden)
+    return personal.viewer_actions(
+        comment.pk,
+        comment.author_id,
+        hidden=comment.is_hidden,
+        user=user,
+        flagged=comment.pk in context.get("flagged_ids", ()),
+        can_moderate=bool(context.get("can_moderate")),
+    )
