@@ -43,9 +43,9 @@ def catalog_changed(**_signal_arguments) -> None:
     transaction.on_commit(_bump)
 
 
-def cached_catalog_context(key: str, build):
-    """build() under `key` for the current catalog version."""
-    versioned = f"catalog:v{catalog_version()}:{key}"
+def cached_catalog_context(key: str, build, *, version: int | None = None):
+    """build() under `key` for the current catalog version (or `version`, read already)."""
+    versioned = f"catalog:v{version or catalog_version()}:{key}"
     value = cache.get(versioned)
     if value is None:
         value = build()

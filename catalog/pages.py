@@ -30,24 +30,26 @@ def book_page_fragments(book: Book) -> dict:
     return {"catalog_top_fragment": f"{base}:top", "catalog_bottom_fragment": f"{base}:bottom"}
 
 
-def _book_id(slug: str) -> int | None:
+def _book_id(slug: str, *, version: int | None = None) -> int | None:
     return cached_catalog_context(
         f"book-id:{slug}",
         lambda: Book.objects.filter(slug=slug).values_list("pk", flat=True).first(),
+        version=version,
     )
 
 
 def book_page_visitor_key(request, slug: str) -> str | None:
     """The key of a visitor's whole book page: catalog version plus the versions of other
     apps' data about the book (CATALOG_BOOK_PAGE_VERSIONS: the community section)."""
-    book_id = _book_id(slug)
+    version = catalog_version()
+    book_id = _book_id(slug, version=version)
     if book_id is None:
         return None
     versions = ".".join(
         str(import_string(path)(book_id))
         for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSIONS", [])
     )
-    return f"book-page:{book_id}:c{catalog_version()}:v{versions}"
+    return f"book-page:{book_id}:c{version}:v{versions}"
 
 
 def book_page_member_key(request, slug: str) -> str | None:
