@@ -40,7 +40,7 @@ def catalog_changed(**_signal_arguments) -> None:
     retires anything another process cached from the not-yet-committed state.
     """
     _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_bump, robust=True)
 
 
 def cached_catalog_context(key: str, build, *, version: int | None = None):

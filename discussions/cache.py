@@ -41,7 +41,7 @@ def community_changed(book_id: int | None) -> None:
     if book_id is None:
         return
     _bump(book_id)
-    transaction.on_commit(lambda: _bump(book_id))
+    transaction.on_commit(lambda: _bump(book_id), robust=True)
 
 
 def cached_community(book_id: int, name: str, build):

@@ -66,7 +66,11 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
     )
     ids = [n.recipient_id for n in notifications]
     unread_changed(ids)
-    transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
+    # robust: once the comment is committed, a failure here (the database gone, the mail
+    # server down) is logged, never answered as an error for a comment that was stored.
+    transaction.on_commit(
+        lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids), robust=True
+    )
     return notifications
 
 
@@ -92,7 +96,9 @@ def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notific
     ids = [n.recipient_id for n in notifications]
     unread_changed(ids)
     if ids:
-        transaction.on_commit(lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids))
+        transaction.on_commit(
+            lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids), robust=True
+        )
     return notifications
 
 
@@ -191,4 +197,4 @@ def unread_changed(user_ids: list[int]) -> None:
         return
     keys = [_badge_key(pk) for pk in set(user_ids)]
     cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)

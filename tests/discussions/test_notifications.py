@@ -1,10 +1,11 @@
 """Replies and mentions notify in the app and, for members who opted in, by email."""
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
-from discussions.models import Follow, Notification
-from discussions.services.comments import thread_follow
+from discussions.models import Comment, Follow, Notification
+from discussions.services.comments import comment_create, thread_follow, thread_for_book
 from discussions.services.notifications import unsubscribe_token
 
 
@@ -143,3 +144,27 @@ def test_an_edit_that_adds_a_mention_notifies_once(member, make_user, post):
     comment_edit(comment=comment, editor=member, body="now with @kathy")
     comment_edit(comment=comment, editor=member, body="now with @kathy again")
     assert Notification.objects.filter(recipient=kathy, kind=Notification.Kind.MENTION).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_after_the_commit_never_turns_a_stored_reply_into_an_error(
+    client, make_user, book, monkeypatch
+):
+    """The bench's outage caught it: a reply was stored, then emailing its notification
+    met the stopped database and the member was answered 503."""
+    from django.db import OperationalError
+
+    from discussions.services import notifications
+
+    def database_gone(**_arguments):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(notifications, "notification_emails_send", database_gone)
+    author, replier = make_user(), make_user()
+    thread = thread_for_book(book=book)
+    parent = comment_create(thread=thread, author=author, body="Anyone?")
+    client.force_login(replier)
+    response = client.post(reverse("discussions:comment_reply", args=[parent.pk]), {"body": "Me!"})
+    assert response.status_code == 302
+    assert Comment.objects.filter(parent=parent, body="Me!").count() == 1
+    assert Notification.objects.filter(recipient=author).count() == 1
