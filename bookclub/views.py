@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -12,9 +13,26 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from bookclub.middleware import database_unavailable_response, database_unreachable
+from bookclub.shared_pages import member_page_cache
+from bookclub.visitor_cache import visitor_page_cache
+from catalog.cache import catalog_version
+from discussions.cache import clubs_version
+
+
+def _home_visitor_key(request: HttpRequest) -> str:
+    # The shelf follows the catalog; the public meetings list the clubs and the clock.
+    minute = int(time.time() // 60)
+    return f"home:c{catalog_version()}:k{clubs_version()}:m{minute}"
+
+
+def _home_member_key(request: HttpRequest) -> str:
+    # The member's own meetings are a hole, filled per request from their cached list.
+    return f"home:c{catalog_version()}"
 
 
 @require_GET
+@visitor_page_cache(_home_visitor_key)
+@member_page_cache(_home_member_key, lambda request: {})
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what is being read and discussed."""
     return render(request, "home.html")

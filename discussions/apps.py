@@ -9,7 +9,7 @@ class DiscussionsConfig(AppConfig):
     def ready(self) -> None:
         # Cache invalidation only (discussions/cache.py): whatever writes these rows —
         # services, the admin, the importer — retires the book's cached community.
-        from discussions.cache import community_row_changed
+        from discussions.cache import clubs_changed, community_row_changed
 
         for name in (
             "Comment",
@@ -24,3 +24,7 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(community_row_changed, sender=model, dispatch_uid=f"cc-{name}")
             post_delete.connect(community_row_changed, sender=model, dispatch_uid=f"cd-{name}")
+        for name in ("Club", "Membership", "Meeting", "ReadingSection"):
+            model = self.get_model(name)
+            post_save.connect(clubs_changed, sender=model, dispatch_uid=f"kc-{name}")
+            post_delete.connect(clubs_changed, sender=model, dispatch_uid=f"kd-{name}")

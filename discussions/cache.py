@@ -83,3 +83,29 @@ def book_id_of(instance) -> int | None:
 
 def community_row_changed(sender, instance, **_signal_arguments) -> None:
     community_changed(book_id_of(instance))
+
+
+# --- clubs and meetings ---------------------------------------------------------------
+# One version for everything club-shaped (clubs, memberships, meetings, reading sections):
+# the home page's meeting lists are cached under it, per member.
+CLUBS_VERSION_KEY = "clubs:version"
+
+
+def clubs_version() -> int:
+    version = cache.get(CLUBS_VERSION_KEY)
+    if version is None:
+        cache.add(CLUBS_VERSION_KEY, fresh_version(), timeout=None)
+        version = cache.get(CLUBS_VERSION_KEY, 1)
+    return version
+
+
+def _bump_clubs() -> None:
+    try:
+        cache.incr(CLUBS_VERSION_KEY)
+    except ValueError:
+        cache.add(CLUBS_VERSION_KEY, fresh_version(), timeout=None)
+
+
+def clubs_changed(**_signal_arguments) -> None:
+    _bump_clubs()
+    transaction.on_commit(_bump_clubs, robust=True)

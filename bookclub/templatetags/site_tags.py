@@ -20,26 +20,31 @@ def machine_time(value: datetime.datetime | None) -> str:
 
 @register.tag("cachedfragment")
 def do_cached_fragment(parser, token):
-    """{% cachedfragment key %}…{% endcachedfragment %}: cache the rendered block under `key`.
+    """{% cachedfragment key [seconds] %}…{% endcachedfragment %}: cache the block under `key`.
 
     Unlike {% cache %}, the key is computed by the view (it knows the data versions),
     and an empty key renders the block fresh: one template serves cached and personal pages.
     """
-    try:
-        _, key = token.split_contents()
-    except ValueError:
-        raise template.TemplateSyntaxError("cachedfragment takes exactly one key") from None
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError("cachedfragment takes a key and optional seconds")
+    timeout = CachedFragmentNode.timeout
+    if len(bits) == 3:
+        if not bits[2].isdigit():
+            raise template.TemplateSyntaxError("cachedfragment's timeout is whole seconds")
+        timeout = int(bits[2])
     nodelist = parser.parse(("endcachedfragment",))
     parser.delete_first_token()
-    return CachedFragmentNode(nodelist, parser.compile_filter(key))
+    return CachedFragmentNode(nodelist, parser.compile_filter(bits[1]), timeout)
 
 
 class CachedFragmentNode(template.Node):
     timeout = 60 * 60
 
-    def __init__(self, nodelist, key):
+    def __init__(self, nodelist, key, timeout: int):
         self.nodelist = nodelist
         self.key = key
+        self.timeout = timeout
 
     def render(self, context):
         from django.core.cache import cache

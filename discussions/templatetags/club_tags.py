@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from django import template
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import format_html
 
+from catalog.cache import catalog_version
+from discussions.cache import clubs_version
 from discussions.models import Meeting
 
 register = template.Library()
@@ -27,7 +32,25 @@ def book_title(book) -> str:
 def home_meetings(context) -> dict:
     """Home page: the member's upcoming meetings across clubs, or public ones for visitors."""
     user = context["user"]
-    meetings = Meeting.objects.upcoming().visible_to(user).for_listing()
     if user.is_authenticated:
-        meetings = meetings.attended_by(user)
-    return {"user": user, "meetings": meetings[:HOME_MEETINGS_LIMIT]}
+        # Their clubs' meetings: membership implies visibility, and the simpler query
+        # plans in a fraction of the time (the planner weighed six joins per page).
+        meetings = Meeting.objects.upcoming().attended_by(user)
+    else:
+        meetings = Meeting.objects.upcoming().visible_to(user)
+    # The rendered list is cached per reader under the club and catalog versions and the
+    # minute (a meeting that has just ended leaves the list within a minute).
+    fragment_key = ":".join(
+        [
+            f"home-meetings:{user.pk or 0}",
+            f"k{clubs_version()}",
+            f"c{catalog_version()}",
+            f"tz{timezone.get_current_timezone_name()}",
+            f"m{int(time.time() // 60)}",
+        ]
+    )
+    return {
+        "user": user,
+        "meetings": meetings.for_listing()[:HOME_MEETINGS_LIMIT],
+        "fragment_key": fragment_key,
+    }

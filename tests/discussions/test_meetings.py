@@ -328,6 +328,39 @@ def test_home_lists_members_upcoming_meetings_across_clubs(
     assert "My meeting" in page and "Their meeting" in page
 
 
+def test_home_is_shared_between_members_but_each_sees_their_own_meetings(
+    client, make_user, make_club, make_meeting
+):
+    ann, ben = make_user(display_name="Ann"), make_user(display_name="Ben")
+    make_meeting(make_club(members=[ann]), title="Ann meets")
+    make_meeting(make_club(members=[ben]), title="Ben meets")
+    pages = {}
+    for reader in (ann, ben):
+        client.force_login(reader)
+        pages[reader] = client.get(reverse("home")).content.decode()
+    assert "Ann meets" in pages[ann] and "Ben meets" not in pages[ann]
+    assert "Ben meets" in pages[ben] and "Ann meets" not in pages[ben]
+    assert ">Ben</a>" in pages[ben].split("</header>")[0]
+    assert "Ann" not in pages[ben].split("</header>")[0]
+
+
+def test_home_shows_a_club_joined_or_a_meeting_scheduled_at_once(
+    client, member, make_club, make_meeting
+):
+    club = make_club(name="Late joiners")
+    make_meeting(club, title="First gathering")
+    client.force_login(member)
+    assert "First gathering" not in client.get(reverse("home")).content.decode()
+    Membership.objects.create(club=club, user=member)
+    assert "First gathering" in client.get(reverse("home")).content.decode()
+    make_meeting(club, title="Second gathering")
+    assert "Second gathering" in client.get(reverse("home")).content.decode()
+    client.logout()
+    assert "Second gathering" in client.get(reverse("home")).content.decode()
+    make_meeting(club, title="Third gathering")
+    assert "Third gathering" in client.get(reverse("home")).content.decode()
+
+
 def test_meeting_page_query_count_does_not_grow_with_rsvps(
     client, make_user, public_club, make_meeting, django_assert_max_num_queries
 ):
