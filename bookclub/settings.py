@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bookclub.middleware.SecurityHeadersMiddleware",
     "bookclub.middleware.RejectNulCharactersMiddleware",
+    "bookclub.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +107,8 @@ CATALOG_BOOK_PAGE_VERSIONS = ["discussions.cache.community_version"]
 # (bookclub.shared_pages): other apps' context for its holes, and their marker fillers.
 CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
 CATALOG_BOOK_PAGE_FILLERS = ["discussions.personal.fill_viewer_actions"]
+# What every shared page's holes may use (functions of the request): the header's badge.
+SHARED_PAGE_CONTEXT = ["discussions.personal.header_context"]
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {
@@ -134,9 +137,10 @@ else:
 
 # --- Accounts (django-allauth) ---------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading the signed-in member from the cache.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "bookclub.accounts.backends.CachedModelBackend",
+    "bookclub.accounts.backends.CachedAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

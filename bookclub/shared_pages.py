@@ -37,11 +37,13 @@ from collections.abc import Callable
 from functools import wraps
 
 from django import template
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 # Unguessable by members (a comment containing it would be escaped anyway: "-" and
 # letters only, and it is only replaced inside pages we rendered ourselves).
@@ -50,6 +52,7 @@ HOLE_MARKER = "<!--hole:{}-->"
 HOLE_PATTERN = re.compile(r"<!--hole:([\w/.\-]+#[\w\-]+)-->")
 SHARED_PAGE_TIMEOUT = 60 * 60
 LOCAL_PAGES = 64  # rendered pages kept in each process's memory (keys carry versions)
+FILLED_HOLES = 4096  # memoised holes (see HoleNode), a few kilobytes each
 
 Filler = Callable[[str, HttpRequest, dict], str]
 
@@ -71,11 +74,18 @@ _holes: dict[str, HoleNode] = {}
 
 
 class HoleNode(template.Node):
-    """{% hole "name" %}…{% endhole %}: personal content, left as a marker when shared."""
+    """{% hole "name" [vary="a.b c"] %}…{% endhole %}: personal content, left as a marker
+    when the page is shared.
 
-    def __init__(self, nodelist, name: str, template_name: str):
+    With vary, the filled hole is memoised per process under the values of those variables
+    (rendered with the CSRF placeholder, so no member's token is kept): list every personal
+    value the content uses. Without it the hole is rendered for each request.
+    """
+
+    def __init__(self, nodelist, name: str, template_name: str, vary: list):
         self.nodelist = nodelist
         self.address = f"{template_name}#{name}"
+        self.vary = vary
         _holes[self.address] = self  # the latest parse wins (templates reload in development)
 
     def render(self, context):
@@ -83,18 +93,34 @@ class HoleNode(template.Node):
             return HOLE_MARKER.format(self.address)
         return self.nodelist.render(context)
 
+    def fill(self, context) -> str:
+        if not self.vary:
+            return self.nodelist.render(context)
+        key = (self.address, *(str(value.resolve(context)) for value in self.vary))
+        html = filled_holes.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            filled_holes.put(key, html)
+        return html
+
 
 def parse_hole(parser, token):
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('hole takes one quoted name: {% hole "name" %}')
+    if len(bits) not in (2, 3) or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('hole takes a quoted name: {% hole "name" %}')
     name = bits[1][1:-1]
     if not re.fullmatch(r"[\w\-]+", name):
         raise template.TemplateSyntaxError(f"hole names are letters, digits and -: {name!r}")
+    vary = []
+    if len(bits) == 3:
+        option = re.fullmatch(r"""vary=(["'])([\w. ]+)\1""", bits[2])
+        if not option:
+            raise template.TemplateSyntaxError('hole\'s option is vary="variable …"')
+        vary = [parser.compile_filter(name) for name in option.group(2).split()]
     nodelist = parser.parse(("endhole",))
     parser.delete_first_token()
     template_name = getattr(parser.origin, "template_name", None) or "inline"
-    return HoleNode(nodelist, name, template_name)
+    return HoleNode(nodelist, name, template_name, vary)
 
 
 def _hole(address: str) -> tuple[HoleNode, template.Template]:
@@ -105,8 +131,18 @@ def _hole(address: str) -> tuple[HoleNode, template.Template]:
     return _holes[address], django_template
 
 
-def fill_holes(html: str, request: HttpRequest, personal: dict, csrf_token: str) -> str:
-    data = {**personal, "user": request.user, "request": request, "csrf_token": csrf_token}
+def hole_context(request: HttpRequest) -> dict:
+    """What every hole may use besides the page's personal context: the member, the
+    request, and what SHARED_PAGE_CONTEXT's functions (of the request) add."""
+    data = {"user": request.user, "request": request, "csrf_token": CSRF_PLACEHOLDER}
+    for path in getattr(settings, "SHARED_PAGE_CONTEXT", []):
+        data.update(import_string(path)(request))
+    return data
+
+
+def fill_holes(html: str, request: HttpRequest, personal: dict) -> str:
+    """Fill every hole marker; tokens stay placeholders (personalise() replaces them)."""
+    data = {**hole_context(request), **personal}
     filled: dict[str, str] = {}
 
     def fill(match: re.Match) -> str:
@@ -116,7 +152,7 @@ def fill_holes(html: str, request: HttpRequest, personal: dict, csrf_token: str)
             context = template.Context(data, autoescape=True)
             context.template = origin
             with context.render_context.push_state(origin):
-                filled[address] = node.nodelist.render(context)
+                filled[address] = node.fill(context)
         return filled[address]
 
     return HOLE_PATTERN.sub(fill, html)
@@ -126,7 +162,7 @@ def fill_holes(html: str, request: HttpRequest, personal: dict, csrf_token: str)
 
 
 class _LocalPages:
-    """A small LRU of rendered pages per process, shared by its threads."""
+    """A small LRU per process, shared by its threads (rendered pages, filled holes)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -153,6 +189,7 @@ class _LocalPages:
 
 
 local_pages = _LocalPages(LOCAL_PAGES)
+filled_holes = _LocalPages(FILLED_HOLES)
 
 
 def _shareable_request(request: HttpRequest) -> bool:
@@ -168,11 +205,11 @@ def _shareable_request(request: HttpRequest) -> bool:
 
 
 def personalise(page: str, request: HttpRequest, personal: dict, fillers: list[Filler]) -> str:
-    token = get_token(request)  # one masked token for the whole page, as Django renders it
-    page = page.replace(CSRF_PLACEHOLDER, token)
     for filler in fillers:
         page = filler(page, request, personal)
-    return fill_holes(page, request, personal, token)
+    page = fill_holes(page, request, personal)
+    # Last: one masked token for the whole page (holes included), as Django renders it.
+    return page.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
 def member_page_cache(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from bookclub.request_memo import forget, memoised, remember
 from bookclub.shared_pages import fresh_version
 
 VERSION_KEY = "catalog:version"
@@ -18,6 +19,10 @@ PAGE_TIMEOUT = 60 * 60 * 24
 
 
 def catalog_version() -> int:
+    return memoised(VERSION_KEY, _read_version)
+
+
+def _read_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # add() only sets the key if no other process set it meanwhile.
@@ -27,6 +32,7 @@ def catalog_version() -> int:
 
 
 def _bump() -> None:
+    forget(VERSION_KEY)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -46,8 +52,9 @@ def catalog_changed(**_signal_arguments) -> None:
 def cached_catalog_context(key: str, build, *, version: int | None = None):
     """build() under `key` for the current catalog version (or `version`, read already)."""
     versioned = f"catalog:v{version or catalog_version()}:{key}"
-    value = cache.get(versioned)
+    value = memoised(versioned, lambda: cache.get(versioned))
     if value is None:
         value = build()
         cache.set(versioned, value, PAGE_TIMEOUT)
+        remember(versioned, value)
     return value

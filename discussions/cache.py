@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from bookclub.request_memo import forget, memoised, remember
 from bookclub.shared_pages import fresh_version
 
 COMMUNITY_TIMEOUT = 60 * 10
@@ -23,6 +24,10 @@ def _key(book_id: int) -> str:
 
 
 def community_version(book_id: int) -> int:
+    return memoised(_key(book_id), lambda: _read_version(book_id))
+
+
+def _read_version(book_id: int) -> int:
     version = cache.get(_key(book_id))
     if version is None:
         cache.add(_key(book_id), fresh_version(), timeout=None)
@@ -31,6 +36,7 @@ def community_version(book_id: int) -> int:
 
 
 def _bump(book_id: int) -> None:
+    forget(_key(book_id))
     try:
         cache.incr(_key(book_id))
     except ValueError:
@@ -47,10 +53,11 @@ def community_changed(book_id: int | None) -> None:
 def cached_community(book_id: int, name: str, build):
     """build() cached under the book's current community version."""
     key = f"community:{book_id}:v{community_version(book_id)}:{name}"
-    boxed = cache.get(key)  # boxed in a tuple, so that None can be cached too
+    boxed = memoised(key, lambda: cache.get(key))  # boxed: None can be cached too
     if boxed is None:
         boxed = (build(),)
         cache.set(key, boxed, COMMUNITY_TIMEOUT)
+        remember(key, boxed)
     return boxed[0]
 
 
@@ -92,6 +99,10 @@ CLUBS_VERSION_KEY = "clubs:version"
 
 
 def clubs_version() -> int:
+    return memoised(CLUBS_VERSION_KEY, _read_clubs_version)
+
+
+def _read_clubs_version() -> int:
     version = cache.get(CLUBS_VERSION_KEY)
     if version is None:
         cache.add(CLUBS_VERSION_KEY, fresh_version(), timeout=None)
@@ -100,6 +111,7 @@ def clubs_version() -> int:
 
 
 def _bump_clubs() -> None:
+    forget(CLUBS_VERSION_KEY)
     try:
         cache.incr(CLUBS_VERSION_KEY)
     except ValueError:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -106,29 +105,51 @@ def book_page_personal(request: HttpRequest, book) -> dict:
 
     user = request.user
     thread = book_thread(book)
-    # One query for the reader's three answers (three separate ones cost ~0.5 ms each).
-    mine = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            rating=Subquery(
-                Rating.objects.filter(book=book, user=OuterRef("pk")).values("value")[:1]
-            ),
-            age=Subquery(
-                AgeVote.objects.filter(book=book, user=OuterRef("pk")).values("minimum_age")[:1]
-            ),
-            following=Exists(Follow.objects.filter(thread=thread, user=OuterRef("pk")))
-            if thread is not None
-            else Value(False),
-        )
-        .values("rating", "age", "following")
-        .first()
-    ) or {"rating": None, "age": None, "following": False}
+    rating, age, following = _reader_answers(book_id=book.pk, thread=thread, user_id=user.pk)
     return {
         "book": book,
         "thread": thread,
-        "following": mine["following"],
-        "ratings": {"mine": mine["rating"], "choices": RATING_CHOICES},
-        "age": {"mine": mine["age"], "ages": range(MIN_AGE, MAX_AGE + 1)},
+        "following": following,
+        "ratings": {"mine": rating, "choices": RATING_CHOICES},
+        "age": {"mine": age, "ages": range(MIN_AGE, MAX_AGE + 1)},
         "notices": book_notices(book, user=user),
     }
+
+
+_READER_ANSWERS = (
+    "SELECT (SELECT value FROM {rating} WHERE book_id = %s AND user_id = %s),"
+    " (SELECT minimum_age FROM {age} WHERE book_id = %s AND user_id = %s),"
+    " EXISTS (SELECT 1 FROM {follow} WHERE thread_id = %s AND user_id = %s)"
+)
+
+
+def _reader_answers(*, book_id: int, thread, user_id: int) -> tuple:
+    """The reader's rating, age vote and whether they follow the thread, in one query.
+
+    Plain SQL on purpose: this runs on every signed-in book page, and the ORM's version
+    (three Subquery/Exists annotations) spent ~1.3 ms compiling a 0.2 ms query.
+    """
+    quote = connection.ops.quote_name
+    tables = {
+        "rating": quote(Rating._meta.db_table),
+        "age": quote(AgeVote._meta.db_table),
+        "follow": quote(Follow._meta.db_table),
+    }
+    sql = _READER_ANSWERS.format(**tables)  # our own table names; values are parameters
+    thread_id = thread.pk if thread is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [book_id, user_id, book_id, user_id, thread_id, user_id])
+        rating, age, following = cursor.fetchone()
+    rating_field = Rating._meta.get_field("value")
+    return (
+        rating_field.to_python(rating) if rating is not None else None,
+        age,
+        bool(following),
+    )
+
+
+def header_context(request: HttpRequest) -> dict:
+    """The header's unread badge, for the account links' hole (and its memo key)."""
+    from discussions.services.notifications import unread_badge
+
+    return {"unread_badge": unread_badge(request.user)}

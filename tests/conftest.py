@@ -27,13 +27,15 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
-    from bookclub.shared_pages import local_pages
+    from bookclub.shared_pages import filled_holes, local_pages
 
     cache.clear()
     local_pages.clear()
+    filled_holes.clear()
     yield
     cache.clear()
     local_pages.clear()
+    filled_holes.clear()
 
 
 @pytest.fixture

@@ -128,3 +128,13 @@ def test_staff_get_their_moderation_controls_not_the_shared_page(alice, staff, b
     html = book_page(signed_in(staff), book)
     assert reverse("discussions:comment_moderate", args=[comment.pk]) in html
     assert "Lock thread" in html
+
+
+def test_changing_your_rating_shows_the_new_one(alice, book):
+    client = signed_in(alice)
+    client.post(reverse("discussions:rate", args=[book.slug]), {"value": "3"})
+    assert '<span class="my-rating">3 stars</span>' in book_page(client, book)
+    client.post(reverse("discussions:rate", args=[book.slug]), {"value": "5"})
+    html = book_page(client, book)
+    assert '<span class="my-rating">5 stars</span>' in html
+    assert "3 stars</span>" not in html

@@ -1,0 +1,44 @@
+"""The signed-in member is loaded from the cache (bookclub/accounts/backends.py), and
+every change to them still takes effect on the very next request."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def header(client) -> str:
+    return client.get(reverse("home")).content.decode().split("</header>")[0]
+
+
+def test_a_signed_in_request_does_not_query_the_member_row_again(member_client):
+    member_client.get("/livez")
+    with CaptureQueriesContext(connection) as queries:
+        assert member_client.get("/livez").status_code == 200
+    assert not [q for q in queries.captured_queries if "accounts_user" in q["sql"]]
+
+
+def test_a_deactivated_member_is_signed_out_at_once(member_client, member):
+    assert "Log out" in header(member_client)
+    member.is_active = False
+    member.save()  # as the admin's change form does
+    assert "Log out" not in header(member_client)
+
+
+def test_a_password_changed_elsewhere_ends_other_sessions(member_client, member):
+    assert "Log out" in header(member_client)
+    member.set_password("an entirely new secret")
+    member.save()
+    assert "Log out" not in header(member_client)
+
+
+def test_a_new_display_name_shows_on_the_next_page(member_client, member):
+    header(member_client)
+    member.display_name = "Renamed Reader"
+    member.save()
+    assert ">Renamed Reader</a>" in header(member_client)
+
+
+def test_a_deleted_member_is_signed_out(member_client, member):
+    header(member_client)
+    member.delete()
+    assert "Log out" not in header(member_client)
