@@ -55,11 +55,14 @@ def club_for_organiser(user, slug: str) -> Club:
 
 
 def meeting_in(club: Club, pk: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.select_related("club", "book", "section", "created_by", "source"),
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("book", "section", "created_by", "source"),
         club=club,
         pk=pk,
     )
+    # The same club object, so its per-request memberships memo serves the meeting too.
+    meeting.club = club
+    return meeting
 
 
 def poll_in(club: Club, pk: int) -> Poll:

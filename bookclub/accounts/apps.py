@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class AccountsConfig(AppConfig):
@@ -10,8 +10,19 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The signed-in member is loaded from the cache (accounts/backends.py): any save or
         # delete of a member retires their cached row.
-        from bookclub.accounts.backends import user_row_changed
+        from django.contrib.auth.models import Group, Permission
+
+        from bookclub.accounts.backends import permissions_changed, user_row_changed
 
         model = self.get_model("User")
         post_save.connect(user_row_changed, sender=model, dispatch_uid="accounts-user-saved")
         post_delete.connect(user_row_changed, sender=model, dispatch_uid="accounts-user-deleted")
+        # Cached permission sets (accounts/backends.py) follow every change of who may what.
+        for through in (
+            model.user_permissions.through,
+            model.groups.through,
+            Group.permissions.through,
+        ):
+            m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"p-{through}")
+        for gone in (Group, Permission):
+            post_delete.connect(permissions_changed, sender=gone, dispatch_uid=f"p-{gone}")

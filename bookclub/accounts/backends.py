@@ -45,9 +45,59 @@ class CachedUserMixin:
         return user if self.user_can_authenticate(user) else None
 
 
-class CachedModelBackend(CachedUserMixin, ModelBackend):
+# --- permissions ---------------------------------------------------------------------
+# Django's backend loads a member's permissions with two queries per request that asks
+# (a meeting page asks whether the member may organise any club). They are cached per
+# member under one version, bumped when any member's, group's or group membership's
+# permissions change (m2m signals in AccountsConfig.ready) or a permission or group goes.
+PERMISSIONS_VERSION_KEY = "auth:permissions:version"
+
+
+def _permissions_version() -> int:
+    from bookclub.request_memo import memoised
+    from bookclub.shared_pages import fresh_version
+
+    def read() -> int:
+        version = cache.get(PERMISSIONS_VERSION_KEY)
+        if version is None:
+            cache.add(PERMISSIONS_VERSION_KEY, fresh_version(), timeout=None)
+            version = cache.get(PERMISSIONS_VERSION_KEY, 1)
+        return version
+
+    return memoised(PERMISSIONS_VERSION_KEY, read)
+
+
+def permissions_changed(**_signal_arguments) -> None:
+    from bookclub.request_memo import forget
+
+    def bump() -> None:
+        forget(PERMISSIONS_VERSION_KEY)
+        try:
+            cache.incr(PERMISSIONS_VERSION_KEY)
+        except ValueError:
+            cache.delete(PERMISSIONS_VERSION_KEY)
+
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
+class CachedPermissionsMixin:
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            key = f"auth:permissions:{user_obj.pk}:v{_permissions_version()}"
+            permissions = cache.get(key)
+            if permissions is None:
+                permissions = super().get_all_permissions(user_obj, obj)
+                cache.set(key, permissions, USER_CACHE_TIMEOUT * 10)
+            user_obj._perm_cache = permissions
+        return user_obj._perm_cache
+
+
+class CachedModelBackend(CachedUserMixin, CachedPermissionsMixin, ModelBackend):
     pass
 
 
-class CachedAllauthBackend(CachedUserMixin, AuthenticationBackend):
+class CachedAllauthBackend(CachedUserMixin, CachedPermissionsMixin, AuthenticationBackend):
     pass

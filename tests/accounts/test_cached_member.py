@@ -42,3 +42,33 @@ def test_a_deleted_member_is_signed_out(member_client, member):
     header(member_client)
     member.delete()
     assert "Log out" not in header(member_client)
+
+
+def test_granting_and_revoking_a_permission_takes_effect_at_once(make_user):
+    """Permission sets are cached per member (accounts/backends.py) under a version that
+    every grant, revocation and group change bumps."""
+    from django.contrib.auth.models import Group, Permission
+
+    from bookclub.accounts.models import User
+
+    member = make_user()
+    organise = Permission.objects.get(codename="organise_any_club")
+
+    def fresh():
+        return User.objects.get(pk=member.pk)  # a new request's member object
+
+    assert not fresh().can_organise()
+    member.user_permissions.add(organise)
+    assert fresh().can_organise()
+    member.user_permissions.remove(organise)
+    assert not fresh().can_organise()
+    organisers = Group.objects.create(name="Organisers")
+    organisers.permissions.add(organise)
+    member.groups.add(organisers)
+    assert fresh().can_organise()
+    organisers.permissions.remove(organise)
+    assert not fresh().can_organise()
+    organisers.permissions.add(organise)
+    assert fresh().can_organise()
+    organisers.delete()
+    assert not fresh().can_organise()
