@@ -28,3 +28,9 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(clubs_changed, sender=model, dispatch_uid=f"kc-{name}")
             post_delete.connect(clubs_changed, sender=model, dispatch_uid=f"kd-{name}")
+        # A member's flagged comments are cached for their shared pages (personal.py).
+        from discussions.personal import flag_row_changed
+
+        flag = self.get_model("Flag")
+        post_save.connect(flag_row_changed, sender=flag, dispatch_uid="flag-saved")
+        post_delete.connect(flag_row_changed, sender=flag, dispatch_uid="flag-deleted")

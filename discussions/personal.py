@@ -8,15 +8,16 @@ age vote, following the thread, the notices you agreed with) get their context h
 
 from __future__ import annotations
 
+import functools
 import re
-from functools import cache
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from bookclub.request_memo import forget, memoised, remember
 from discussions.models import AgeVote, Flag, Follow, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 
@@ -25,7 +26,7 @@ VIEWER_ACTIONS_PATTERN = re.compile(r"<!--viewer-actions:(\d+):(\d+):([01])-->")
 _SAMPLE_PK = 987654321
 
 
-@cache
+@functools.cache
 def _url_pattern(name: str) -> str:
     # reverse() costs ~50 µs; a page of comments needs hundreds of these links.
     return reverse(name, args=[_SAMPLE_PK])
@@ -38,36 +39,58 @@ def _comment_url(name: str, pk: int) -> str:
 def viewer_actions(
     pk: int, author_id: int | None, *, hidden: bool, user, flagged: bool, can_moderate: bool
 ) -> SafeString:
-    """A comment's links that depend on who reads it."""
+    """A comment's links that depend on who reads it.
+
+    Plain string building, no format_html: every value is an integer id or one of our
+    own URLs, and a page runs this for each of its (often hundreds of) comments.
+    """
+    pk = int(pk)
     own = author_id is not None and author_id == user.pk
     parts = []
     if own and not hidden:
         edit = _comment_url("discussions:comment_edit", pk)
         parts.append(
-            format_html(
-                '<a href="{}" data-hx-get="{}" data-hx-target="#comment-body-{}">Edit</a>',
-                edit,
-                edit,
-                pk,
-            )
+            f'<a href="{edit}" data-hx-get="{edit}" data-hx-target="#comment-body-{pk}">Edit</a>'
         )
     if own or can_moderate:
-        parts.append(
-            format_html('<a href="{}">Delete</a>', _comment_url("discussions:comment_delete", pk))
-        )
+        parts.append(f'<a href="{_comment_url("discussions:comment_delete", pk)}">Delete</a>')
     if not own:
         if flagged:
-            parts.append(mark_safe('<span class="muted">Flagged</span>'))
+            parts.append('<span class="muted">Flagged</span>')
         else:
-            parts.append(
-                format_html('<a href="{}">Flag</a>', _comment_url("discussions:comment_flag", pk))
-            )
-    return mark_safe("\n      ".join(parts))  # noqa: S308 - each part is escaped above
+            parts.append(f'<a href="{_comment_url("discussions:comment_flag", pk)}">Flag</a>')
+    return mark_safe("\n      ".join(parts))  # noqa: S308 - integers and our own URLs only
 
 
 def viewer_actions_marker(pk: int, author_id: int | None, *, hidden: bool) -> SafeString:
     marker = VIEWER_ACTIONS_MARKER.format(pk=pk, author=author_id or 0, hidden=int(hidden))
     return mark_safe(marker)  # noqa: S308 - integers only
+
+
+FLAGS_TIMEOUT = 60 * 60
+
+
+def _flags_key(user_id: int) -> str:
+    return f"flags:by:{user_id}"
+
+
+def flagged_by(user) -> frozenset[int]:
+    """The comments this member has flagged: cached per member, retired when they flag
+    (signals in DiscussionsConfig.ready), so the common "none" costs no query."""
+    key = _flags_key(user.pk)
+    flagged = memoised(key, lambda: cache.get(key))
+    if flagged is None:
+        flagged = frozenset(Flag.objects.filter(reporter=user).values_list("comment_id", flat=True))
+        cache.set(key, flagged, FLAGS_TIMEOUT)
+        remember(key, flagged)
+    return flagged
+
+
+def flag_row_changed(sender, instance, **_signal_arguments) -> None:
+    key = _flags_key(instance.reporter_id)
+    cache.delete(key)
+    forget(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
 def fill_viewer_actions(html: str, request: HttpRequest, personal: dict) -> str:
@@ -76,14 +99,7 @@ def fill_viewer_actions(html: str, request: HttpRequest, personal: dict) -> str:
     markers = VIEWER_ACTIONS_PATTERN.findall(html)
     if not markers:
         return html
-    others = [int(pk) for pk, author, _ in markers if int(author) != user.pk]
-    flagged = set()
-    if others:
-        flagged = set(
-            Flag.objects.filter(reporter=user, comment_id__in=others).values_list(
-                "comment_id", flat=True
-            )
-        )
+    flagged = flagged_by(user) if any(int(a) != user.pk for _, a, _ in markers) else set()
 
     def fill(match: re.Match) -> str:
         pk, author = int(match.group(1)), int(match.group(2))

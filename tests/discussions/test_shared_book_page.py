@@ -138,3 +138,14 @@ def test_changing_your_rating_shows_the_new_one(alice, book):
     html = book_page(client, book)
     assert '<span class="my-rating">5 stars</span>' in html
     assert 'my-rating">3 stars' not in html
+
+
+def test_flagging_shows_flagged_on_your_next_page(alice, bob, book, post):
+    comment = post(alice, "Questionable")
+    client = signed_in(bob)
+    assert ">Flag</a>" in actions_of(book_page(client, book), comment)
+    response = client.post(
+        reverse("discussions:comment_flag", args=[comment.pk]), {"reason": "spam"}
+    )
+    assert response.status_code == 302
+    assert '<span class="muted">Flagged</span>' in actions_of(book_page(client, book), comment)
