@@ -147,5 +147,5 @@ def test_flagging_shows_flagged_on_your_next_page(alice, bob, book, post):
     response = client.post(
         reverse("discussions:comment_flag", args=[comment.pk]), {"reason": "spam"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200 and "moderators" in response.content.decode()
     assert '<span class="muted">Flagged</span>' in actions_of(book_page(client, book), comment)
