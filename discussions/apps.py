@@ -34,3 +34,10 @@ class DiscussionsConfig(AppConfig):
         flag = self.get_model("Flag")
         post_save.connect(flag_row_changed, sender=flag, dispatch_uid="flag-saved")
         post_delete.connect(flag_row_changed, sender=flag, dispatch_uid="flag-deleted")
+        # A meeting's shared page follows its RSVPs and its discussion.
+        from discussions.cache import meeting_row_changed
+
+        for name in ("RSVP", "Thread", "Comment"):
+            model = self.get_model(name)
+            post_save.connect(meeting_row_changed, sender=model, dispatch_uid=f"mc-{name}")
+            post_delete.connect(meeting_row_changed, sender=model, dispatch_uid=f"md-{name}")

@@ -121,3 +121,55 @@ def _bump_clubs() -> None:
 def clubs_changed(**_signal_arguments) -> None:
     _bump_clubs()
     transaction.on_commit(_bump_clubs, robust=True)
+
+
+# --- one meeting's page ---------------------------------------------------------------
+# What members do on a meeting page (RSVPs, its discussion) bumps that meeting's version;
+# the shared meeting page is keyed by it and by clubs_version (the meeting itself, its
+# club, memberships and reading sections).
+
+
+def _meeting_key(meeting_id: int) -> str:
+    return f"meeting:version:{meeting_id}"
+
+
+def meeting_version(meeting_id: int) -> int:
+    def read() -> int:
+        version = cache.get(_meeting_key(meeting_id))
+        if version is None:
+            cache.add(_meeting_key(meeting_id), fresh_version(), timeout=None)
+            version = cache.get(_meeting_key(meeting_id), 1)
+        return version
+
+    return memoised(_meeting_key(meeting_id), read)
+
+
+def _bump_meeting(meeting_id: int) -> None:
+    forget(_meeting_key(meeting_id))
+    try:
+        cache.incr(_meeting_key(meeting_id))
+    except ValueError:
+        cache.add(_meeting_key(meeting_id), fresh_version(), timeout=None)
+
+
+def meeting_changed(meeting_id: int | None) -> None:
+    if meeting_id is None:
+        return
+    _bump_meeting(meeting_id)
+    transaction.on_commit(lambda: _bump_meeting(meeting_id), robust=True)
+
+
+def meeting_id_of(instance) -> int | None:
+    """The meeting an RSVP, a thread or a comment belongs to (None for book threads)."""
+    if hasattr(instance, "meeting_id"):  # an RSVP or a thread
+        return instance.meeting_id
+    thread = instance._state.fields_cache.get("thread")
+    if thread is not None:
+        return thread.meeting_id
+    from discussions.models import Thread
+
+    return Thread.objects.filter(pk=instance.thread_id).values_list("meeting_id", flat=True).first()
+
+
+def meeting_row_changed(sender, instance, **_signal_arguments) -> None:
+    meeting_changed(meeting_id_of(instance))

@@ -15,9 +15,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from bookclub.request_memo import forget, memoised, remember
+from catalog.cache import catalog_version
 from discussions.models import AgeVote, Flag, Follow, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 
@@ -169,3 +171,72 @@ def header_context(request: HttpRequest) -> dict:
     from discussions.services.notifications import unread_badge
 
     return {"unread_badge": unread_badge(request.user)}
+
+
+# --- the meeting page -------------------------------------------------------------------
+
+
+def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
+    """The shared meeting page's key, after the same access checks as the view (a hidden
+    club is a 404 here too); None where the page must be rendered for this reader alone."""
+    from discussions import permissions
+    from discussions.cache import clubs_version, meeting_version
+    from discussions.models import Comment
+    from discussions.services.spoilers import progress_for_meeting
+
+    user = request.user
+    club = permissions.club_for(user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    if permissions.can_organise(user, club):
+        return None  # organisers' controls and forms are theirs alone
+    progress = progress_for_meeting(user=user, meeting=meeting)
+    # Authors always see their own words un-gated; the shared page gates by progress only.
+    if Comment.objects.filter(thread__meeting=meeting, author=user, section__isnull=False).exists():
+        return None
+    request._meeting_page = (club, meeting, progress)
+    reader = "member" if club.is_member(user) else "reader"
+    read = "none"
+    if progress is not None:
+        position = progress.section.position if progress.section_id else ""
+        read = f"{progress.book_id}.{position}.{progress.page}.{progress.percent}"
+    return ":".join(
+        [
+            f"meeting-page:{meeting.pk}",
+            f"k{clubs_version()}",
+            f"m{meeting_version(meeting.pk)}",
+            f"c{catalog_version()}",
+            reader,
+            f"p{read}",
+            f"e{int(meeting.has_ended())}",
+        ]
+    )
+
+
+def meeting_page_personal(request: HttpRequest, slug: str, pk: int) -> dict:
+    """The meeting page's holes: the reader's RSVP, reading progress and following."""
+    from discussions.cache import clubs_version
+    from discussions.forms.clubs import ProgressForm, RSVPForm
+    from discussions.models import RSVP, Thread
+
+    club, meeting, progress = request._meeting_page
+    user = request.user
+    rsvp = RSVP.objects.filter(meeting=meeting, user=user).first()
+    thread = Thread.objects.filter(meeting=meeting).first()
+    following = thread is not None and Follow.objects.filter(thread=thread, user=user).exists()
+    initial = (
+        {"section": progress.section_id, "page": progress.page, "percent": progress.percent}
+        if progress
+        else None
+    )
+    return {
+        "club": club,
+        "meeting": meeting,
+        "rsvp": rsvp,
+        "rsvp_form": RSVPForm(),
+        "progress": progress,
+        # Built only when its hole is rendered (a memoised hole needs no sections query).
+        "progress_form": SimpleLazyObject(lambda: ProgressForm(book=meeting.book, initial=initial)),
+        "sections_version": clubs_version(),
+        "thread": thread,
+        "following": following,
+    }

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from bookclub.shared_pages import member_page_cache
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.forms.community import MeetingCommentForm
 from discussions.models import RSVP, Club, Meeting, Thread
-from discussions.selectors import meeting_thread_context
+from discussions.personal import fill_viewer_actions, meeting_page_key, meeting_page_personal
+from discussions.selectors import UNLOADED, meeting_thread_context
 from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
 from discussions.services import rsvps as rsvp_services
@@ -88,12 +90,18 @@ def meeting_status(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 def _meeting_context(
-    request: HtmxHttpRequest, club: Club, meeting: Meeting, *, with_thread: bool = False
+    request: HtmxHttpRequest,
+    club: Club,
+    meeting: Meeting,
+    *,
+    with_thread: bool = False,
+    progress=UNLOADED,
 ) -> dict:
     user = request.user
     is_member = permissions.can_view_members_only(user, club)
     # Loaded once for the page: the progress box and the thread's spoiler marks share it.
-    progress = progress_for_meeting(user=user, meeting=meeting)
+    if progress is UNLOADED:
+        progress = progress_for_meeting(user=user, meeting=meeting)
     rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
     rsvp = next((r for r in rsvps if r.user_id == user.pk), None) if user.is_authenticated else None
     sections = list(meeting.book.sections.all())
@@ -143,11 +151,15 @@ def _meeting_context(
 
 @require_GET
 @vary_on_headers("HX-Request")
+@member_page_cache(meeting_page_key, meeting_page_personal, fillers=[fill_viewer_actions])
 def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The meeting page, with its discussion (htmx sort and "load more" get the thread only)."""
-    club = permissions.club_for(request.user, slug)
-    meeting = permissions.meeting_in(club, pk)
-    context = _meeting_context(request, club, meeting, with_thread=True)
+    # The shared page's key (discussions.personal) has checked access and loaded these.
+    club, meeting, progress = getattr(request, "_meeting_page", (None, None, UNLOADED))
+    if meeting is None:
+        club = permissions.club_for(request.user, slug)
+        meeting = permissions.meeting_in(club, pk)
+    context = _meeting_context(request, club, meeting, with_thread=True, progress=progress)
     wants_thread = "sort" in request.GET or "page" in request.GET
     if request.htmx and wants_thread and not request.htmx.history_restore_request:
         partial = "comment-page" if request.GET.get("page") else "thread-body"
