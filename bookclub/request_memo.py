@@ -49,3 +49,16 @@ class RequestMemoMiddleware:
             return self.get_response(request)
         finally:
             _memo.reset(token)
+
+
+def read_through(key: str, build: Callable[[], T], timeout: int) -> T:
+    """build() kept in the shared cache under `key` (a key that carries its data's
+    versions), read once per request. None is a value too (boxed in a tuple)."""
+    from django.core.cache import cache
+
+    boxed = memoised(key, lambda: cache.get(key))
+    if boxed is None:
+        boxed = (build(),)
+        cache.set(key, boxed, timeout)
+        remember(key, boxed)
+    return boxed[0]

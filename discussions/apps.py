@@ -41,3 +41,13 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(meeting_row_changed, sender=model, dispatch_uid=f"mc-{name}")
             post_delete.connect(meeting_row_changed, sender=model, dispatch_uid=f"md-{name}")
+        # The meeting page's cached reads of a member's progress and follows.
+        from discussions.personal import follow_row_changed, progress_row_changed
+
+        for name, handler in (
+            ("ReadingProgress", progress_row_changed),
+            ("Follow", follow_row_changed),
+        ):
+            model = self.get_model(name)
+            post_save.connect(handler, sender=model, dispatch_uid=f"pc-{name}")
+            post_delete.connect(handler, sender=model, dispatch_uid=f"pd-{name}")

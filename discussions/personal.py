@@ -13,12 +13,12 @@ import re
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
-from bookclub.request_memo import forget, memoised, remember
+from bookclub.request_memo import forget, memoised, read_through, remember
 from catalog.cache import catalog_version
 from discussions.models import AgeVote, Flag, Follow, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
@@ -176,22 +176,61 @@ def header_context(request: HttpRequest) -> dict:
 # --- the meeting page -------------------------------------------------------------------
 
 
+# Reads the meeting page makes on every request, kept in the shared cache under the
+# versions that retire them (clubs_version: clubs, memberships, meetings, sections;
+# meeting_version: RSVPs and the discussion) or deleted by signals (progress, follows).
+PAGE_READ_TIMEOUT = 60 * 10
+
+
 def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
-    """The shared meeting page's key, after the same access checks as the view (a hidden
-    club is a 404 here too); None where the page must be rendered for this reader alone."""
+    """The shared meeting page's key, after the same access rule as the view (a hidden
+    club is a 404 here too, see Club.is_visible_to); None where the page must be rendered
+    for this reader alone (organisers)."""
     from discussions import permissions
     from discussions.cache import clubs_version, meeting_version
-    from discussions.models import Comment
-    from discussions.services.spoilers import progress_for_meeting
+    from discussions.models import Club, Comment, Meeting
 
     user = request.user
-    club = permissions.club_for(user, slug)
-    meeting = permissions.meeting_in(club, pk)
+    clubs = clubs_version()
+    club = read_through(
+        f"club-by-slug:{slug}:k{clubs}",
+        lambda: Club.objects.filter(slug=slug).first(),
+        PAGE_READ_TIMEOUT,
+    )
+    if club is None:
+        raise Http404("No such club.")
+    membership = read_through(
+        f"membership:{club.pk}:{user.pk}:k{clubs}",
+        lambda: club.memberships.filter(user=user).first(),
+        PAGE_READ_TIMEOUT,
+    )
+    club.remember_membership(user, membership)
+    if not club.is_visible_to(user):
+        raise Http404("No such club.")
+    meeting = read_through(
+        f"meeting:{club.pk}:{pk}:k{clubs}:c{catalog_version()}",
+        lambda: (
+            Meeting.objects.select_related("book", "section", "created_by", "source")
+            .filter(club=club, pk=pk)
+            .first()
+        ),
+        PAGE_READ_TIMEOUT,
+    )
+    if meeting is None:
+        raise Http404("No such meeting.")
+    meeting.club = club
     if permissions.can_organise(user, club):
         return None  # organisers' controls and forms are theirs alone
-    progress = progress_for_meeting(user=user, meeting=meeting)
+    version = meeting_version(meeting.pk)
+    progress = reader_progress(user, meeting)
     # Authors always see their own words un-gated; the shared page gates by progress only.
-    if Comment.objects.filter(thread__meeting=meeting, author=user, section__isnull=False).exists():
+    if read_through(
+        f"sectioned-comments:{meeting.pk}:{user.pk}:m{version}",
+        lambda: Comment.objects.filter(
+            thread__meeting=meeting, author=user, section__isnull=False
+        ).exists(),
+        PAGE_READ_TIMEOUT,
+    ):
         return None
     request._meeting_page = (club, meeting, progress)
     reader = "member" if club.is_member(user) else "reader"
@@ -202,8 +241,8 @@ def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
     return ":".join(
         [
             f"meeting-page:{meeting.pk}",
-            f"k{clubs_version()}",
-            f"m{meeting_version(meeting.pk)}",
+            f"k{clubs}",
+            f"m{version}",
             f"c{catalog_version()}",
             reader,
             f"p{read}",
@@ -212,17 +251,68 @@ def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
     )
 
 
+def _progress_key(user_id: int, book_id: int) -> str:
+    return f"progress:{user_id}:{book_id}"
+
+
+def reader_progress(user, meeting):
+    """progress_for_meeting, cached per member and book (with the sections' version,
+    since it carries its section) and deleted when they record progress."""
+    from discussions.cache import clubs_version
+    from discussions.services.spoilers import progress_for_meeting
+
+    key = _progress_key(user.pk, meeting.book_id)
+    clubs = clubs_version()
+    stored = memoised(key, lambda: cache.get(key))
+    if stored is None or stored[0] != clubs:
+        stored = (clubs, progress_for_meeting(user=user, meeting=meeting))
+        cache.set(key, stored, PAGE_READ_TIMEOUT)
+        remember(key, stored)
+    return stored[1]
+
+
+def progress_row_changed(sender, instance, **_signal_arguments) -> None:
+    key = _progress_key(instance.user_id, instance.book_id)
+    cache.delete(key)
+    forget(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+def _follow_key(thread_id: int, user_id: int) -> str:
+    return f"follows:{thread_id}:{user_id}"
+
+
+def follow_row_changed(sender, instance, **_signal_arguments) -> None:
+    key = _follow_key(instance.thread_id, instance.user_id)
+    cache.delete(key)
+    forget(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
 def meeting_page_personal(request: HttpRequest, slug: str, pk: int) -> dict:
     """The meeting page's holes: the reader's RSVP, reading progress and following."""
-    from discussions.cache import clubs_version
+    from discussions.cache import clubs_version, meeting_version
     from discussions.forms.clubs import ProgressForm, RSVPForm
     from discussions.models import RSVP, Thread
 
     club, meeting, progress = request._meeting_page
     user = request.user
-    rsvp = RSVP.objects.filter(meeting=meeting, user=user).first()
-    thread = Thread.objects.filter(meeting=meeting).first()
-    following = thread is not None and Follow.objects.filter(thread=thread, user=user).exists()
+    version = meeting_version(meeting.pk)
+    rsvp = read_through(
+        f"rsvp:{meeting.pk}:{user.pk}:m{version}",
+        lambda: RSVP.objects.filter(meeting=meeting, user=user).first(),
+        PAGE_READ_TIMEOUT,
+    )
+    thread = read_through(
+        f"meeting-thread:{meeting.pk}:m{version}",
+        lambda: Thread.objects.filter(meeting=meeting).first(),
+        PAGE_READ_TIMEOUT,
+    )
+    following = thread is not None and read_through(
+        _follow_key(thread.pk, user.pk),
+        lambda: Follow.objects.filter(thread=thread, user=user).exists(),
+        PAGE_READ_TIMEOUT,
+    )
     initial = (
         {"section": progress.section_id, "page": progress.page, "percent": progress.percent}
         if progress

@@ -74,6 +74,21 @@ class Club(models.Model):
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
 
+    def is_visible_to(self, user) -> bool:
+        """The rule of ClubQuerySet.visible_to, for a club already loaded (uses the
+        memberships memo): public, or the user is active staff or a member."""
+        if self.is_public:
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        return (user.is_active and user.is_staff) or self.is_member(user)
+
+    def remember_membership(self, user, membership) -> Club:
+        """Seed the memberships memo with a membership loaded elsewhere (e.g. cached)."""
+        self.remember_memberships()
+        self.__dict__["_membership_memo"][user.pk] = membership
+        return self
+
     def membership_for(self, user) -> Membership | None:
         """The user's membership; looked up once per request where remember_memberships()
         was called (views do, through discussions.permissions: a page asks many times)."""

@@ -114,3 +114,23 @@ def test_a_private_clubs_meeting_stays_hidden(make_user, make_meeting, private_c
     client = Client()
     client.force_login(make_user())
     assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_recording_progress_and_unfollowing_show_on_your_next_page(members, make_user, meeting):
+    ada, _ = members
+    one = section_add(book=meeting.book, title="Part One")
+    thread = thread_for_meeting(meeting=meeting)
+    comment_create(thread=thread, author=meeting.club.memberships.first().user, body="Hello")
+    client = Client()
+    client.force_login(ada)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    # Club members follow their meetings' threads from the start.
+    assert "You have not recorded any progress" in html and "Unfollow thread" in html
+    client.post(
+        reverse("discussions:meeting_progress", args=[meeting.club.slug, meeting.pk]),
+        {"section": one.pk},
+    )
+    client.post(reverse("discussions:thread_follow", args=[thread.pk]), {"action": "unfollow"})
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "You have read: <strong>finished Part One" in html
+    assert "Follow thread" in html and "Unfollow thread" not in html
