@@ -30,12 +30,26 @@ def book_page_fragments(book: Book) -> dict:
     return {"catalog_top_fragment": f"{base}:top", "catalog_bottom_fragment": f"{base}:bottom"}
 
 
+# slug -> id under a catalog version, in this process's memory: the version is read from
+# the shared cache on every request, so an entry is as fresh as Redis's and saves a trip.
+_book_ids: dict[tuple[str, int], int | None] = {}
+_BOOK_IDS_KEPT = 4096
+
+
 def _book_id(slug: str, *, version: int | None = None) -> int | None:
-    return cached_catalog_context(
+    version = version or catalog_version()
+    known = _book_ids.get((slug, version), _book_ids)
+    if known is not _book_ids:
+        return known
+    book_id = cached_catalog_context(
         f"book-id:{slug}",
         lambda: Book.objects.filter(slug=slug).values_list("pk", flat=True).first(),
         version=version,
     )
+    if len(_book_ids) >= _BOOK_IDS_KEPT:
+        _book_ids.clear()
+    _book_ids[(slug, version)] = book_id
+    return book_id
 
 
 def book_page_visitor_key(request, slug: str) -> str | None:

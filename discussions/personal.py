@@ -98,19 +98,19 @@ def flag_row_changed(sender, instance, **_signal_arguments) -> None:
 def fill_viewer_actions(html: str, request: HttpRequest, personal: dict) -> str:
     """Replace every card's marker with the reader's own actions (one query for flags)."""
     user = request.user
-    markers = VIEWER_ACTIONS_PATTERN.findall(html)
-    if not markers:
-        return html
-    flagged = flagged_by(user) if any(int(a) != user.pk for _, a, _ in markers) else set()
+    flagged = None  # loaded at the first comment by someone else (one scan of the page)
 
     def fill(match: re.Match) -> str:
+        nonlocal flagged
         pk, author = int(match.group(1)), int(match.group(2))
+        if flagged is None and author != user.pk:
+            flagged = flagged_by(user)
         return viewer_actions(
             pk,
             author or None,
             hidden=match.group(3) == "1",
             user=user,
-            flagged=pk in flagged,
+            flagged=flagged is not None and pk in flagged,
             can_moderate=False,  # moderators' pages are never shared
         )
 

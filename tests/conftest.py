@@ -28,14 +28,13 @@ CHROMIUM_ARGS = [
 def _fresh_cache():
     """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
     from bookclub.shared_pages import filled_holes, local_pages
+    from catalog.pages import _book_ids
 
-    cache.clear()
-    local_pages.clear()
-    filled_holes.clear()
+    for memory in (cache, local_pages, filled_holes, _book_ids):
+        memory.clear()
     yield
-    cache.clear()
-    local_pages.clear()
-    filled_holes.clear()
+    for memory in (cache, local_pages, filled_holes, _book_ids):
+        memory.clear()
 
 
 @pytest.fixture
