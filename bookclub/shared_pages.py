@@ -192,6 +192,13 @@ local_pages = _LocalPages(LOCAL_PAGES)
 filled_holes = _LocalPages(FILLED_HOLES)
 
 
+def query_key(request: HttpRequest, params: tuple[str, ...]) -> str:
+    """The part of a page's cache key that comes from its query string: only the
+    parameters the view reads, so junk parameters cannot fill the cache with copies."""
+    values = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
 def _shareable_request(request: HttpRequest) -> bool:
     user = request.user
     return (
@@ -216,10 +223,12 @@ def member_page_cache(
     key_for: Callable[..., str | None],
     personal_context: Callable[..., dict],
     fillers: list[Filler] | None = None,
+    params: tuple[str, ...] = (),
 ):
     """Share a view's signed-in page between members; personalise it per request.
 
     key_for(request, *args, **kwargs): the page's data versions, or None not to share.
+    params: the query parameters the view reads (part of the key; others are ignored).
     personal_context(request, *args, **kwargs): what the page's holes and fillers need.
     """
     fillers = fillers or []
@@ -232,7 +241,7 @@ def member_page_cache(
             key = key_for(request, *args, **kwargs)
             if not key:
                 return view(request, *args, **kwargs)
-            query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+            query = query_key(request, params)
             full_key = f"member-page:{key}:tz{timezone.get_current_timezone_name()}:q{query}"
             page = local_pages.get(full_key)
             if page is None:

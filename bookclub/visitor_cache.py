@@ -8,7 +8,6 @@ cookie (a page that used a CSRF token sets one, so it is never stored).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 
@@ -16,7 +15,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from bookclub.shared_pages import local_pages
+from bookclub.shared_pages import local_pages, query_key
 
 VISITOR_PAGE_TIMEOUT = 60 * 60
 
@@ -30,8 +29,9 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def visitor_page_cache(key_for: Callable[..., str | None]):
-    """Cache a view's 200 answers for visitors under key_for(request, *args, **kwargs)."""
+def visitor_page_cache(key_for: Callable[..., str | None], params: tuple[str, ...] = ()):
+    """Cache a view's 200 answers for visitors under key_for(request, *args, **kwargs) and
+    the query parameters the view reads (`params`; others cannot make new copies)."""
 
     def decorator(view):
         @wraps(view)
@@ -41,7 +41,7 @@ def visitor_page_cache(key_for: Callable[..., str | None]):
             key = key_for(request, *args, **kwargs)
             if not key:
                 return view(request, *args, **kwargs)
-            query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+            query = query_key(request, params)
             full_key = f"visitor-page:{key}:q{query}"
             # Keys carry the data's versions, so a copy in this process's memory is as
             # fresh as Redis's and saves fetching the whole page over the network.

@@ -14,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from bookclub.shared_pages import member_page_cache
 from bookclub.visitor_cache import visitor_page_cache
 from catalog import isbn as isbn_rules
+from catalog.cache import catalog_version
 from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
 from catalog.pages import (
@@ -26,6 +27,8 @@ from catalog.pages import (
 )
 from catalog.search import search_books
 
+# The query parameters a page with a discussion reads (its sort order and page).
+THREAD_PARAMS = ("sort", "page")
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 SORTS = {
     "title": "Title A–Z",
@@ -39,8 +42,15 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def _catalog_visitor_key(name: str):
+    # Visitors' pages of the catalog: the same for everyone until the catalog changes
+    # (the decorator adds the query string to the key).
+    return lambda request, *args, **kwargs: f"{name}:c{catalog_version()}"
+
+
 @require_GET
 @vary_on_headers("HX-Request")
+@visitor_page_cache(_catalog_visitor_key("book-list"), params=("subject", "genre", "sort", "page"))
 def book_list(request: HtmxHttpRequest) -> HttpResponse:
     """Browse the catalog, filtered by subject or genre, sorted."""
     books = Book.objects.for_listing()
@@ -82,8 +92,10 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 
 
 @require_GET
-@visitor_page_cache(book_page_visitor_key)
-@member_page_cache(book_page_member_key, book_page_personal, fillers=[book_page_fillers])
+@visitor_page_cache(book_page_visitor_key, params=THREAD_PARAMS)
+@member_page_cache(
+    book_page_member_key, book_page_personal, fillers=[book_page_fillers], params=THREAD_PARAMS
+)
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
     context = book_page_context(slug)
@@ -116,6 +128,7 @@ def isbn_redirect(request: HttpRequest, raw: str) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@visitor_page_cache(_catalog_visitor_key("search"), params=("q",))
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book."""
     result = search_books(request.GET.get("q", ""))

@@ -7,7 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from bookclub.shared_pages import member_page_cache
+from bookclub.visitor_cache import visitor_page_cache
 from catalog.models import Book
+from catalog.pages import (
+    book_page_fillers,
+    book_page_member_key,
+    book_page_personal,
+    book_page_visitor_key,
+)
+from catalog.views import THREAD_PARAMS
 from discussions.forms.community import (
     AgeVoteForm,
     CommentForm,
@@ -53,8 +62,23 @@ def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
     return redirect(f"{book_page_url(book)}#{anchor}")
 
 
+def _community_page_key(key_for):
+    def key(request, slug: str) -> str | None:
+        page_key = key_for(request, slug)
+        return f"{page_key}:community" if page_key else None
+
+    return key
+
+
 @require_GET
 @vary_on_headers("HX-Request")
+@visitor_page_cache(_community_page_key(book_page_visitor_key), params=THREAD_PARAMS)
+@member_page_cache(
+    _community_page_key(book_page_member_key),
+    book_page_personal,
+    fillers=[book_page_fillers],
+    params=THREAD_PARAMS,
+)
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community section on its own page (also the no-JS target of every form)."""
     book = get_object_or_404(Book, slug=slug)

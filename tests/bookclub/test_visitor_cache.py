@@ -15,7 +15,7 @@ from bookclub.visitor_cache import visitor_page_cache
 renders = itertools.count(1)
 
 
-@visitor_page_cache(lambda request: "test-page")
+@visitor_page_cache(lambda request: "test-page", params=("sort",))
 def numbered_page(request):
     response = HttpResponse(f"render {next(renders)}")
     if request.GET.get("cookie"):
@@ -35,6 +35,8 @@ def test_visitors_get_the_same_cached_page():
     first = numbered_page(visitor_request()).content
     assert numbered_page(visitor_request()).content == first
     assert numbered_page(visitor_request("/page?sort=oldest")).content != first
+    # Parameters the view does not read share its page instead of filling the cache.
+    assert numbered_page(visitor_request("/page?utm_source=x")).content == first
 
 
 @pytest.mark.django_db
