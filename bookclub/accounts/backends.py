@@ -11,6 +11,8 @@ timeout bounds the lag if it is forgotten).
 
 from __future__ import annotations
 
+import hashlib
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -29,8 +31,17 @@ def forget_cached_users(user_ids) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
+def profile_key(username: str) -> str:
+    # Hashed: the name comes from the address, where anything may be typed.
+    return f"profile:member:{hashlib.sha256(username.encode()).hexdigest()[:32]}"
+
+
 def user_row_changed(sender, instance, **_signal_arguments) -> None:
     forget_cached_users([instance.pk])
+    # The public profile's cached member (accounts/views.py), by the name in its address.
+    key = profile_key(instance.username)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
 class CachedUserMixin:

@@ -72,3 +72,27 @@ def test_granting_and_revoking_a_permission_takes_effect_at_once(make_user):
     assert fresh().can_organise()
     organisers.delete()
     assert not fresh().can_organise()
+
+
+def test_a_profile_is_shared_but_only_its_owner_gets_the_edit_links(client, make_user):
+    owner, reader = make_user(display_name="Owner"), make_user()
+    url = owner.get_absolute_url()
+    client.force_login(reader)
+    assert "Edit your profile" not in client.get(url).content.decode()
+    client.force_login(owner)
+    assert "Edit your profile" in client.get(url).content.decode()
+    client.force_login(reader)
+    assert "Edit your profile" not in client.get(url).content.decode()
+
+
+def test_a_profile_shows_an_edit_at_once_and_a_deactivated_member_is_gone(client, make_user):
+    owner = make_user(display_name="Before")
+    url = owner.get_absolute_url()
+    assert "Before" in client.get(url).content.decode()
+    owner.display_name, owner.bio = "After", "Reads at night."
+    owner.save()
+    page = client.get(url).content.decode()
+    assert "After" in page and "Reads at night." in page
+    owner.is_active = False
+    owner.save()
+    assert client.get(url).status_code == 404
