@@ -106,7 +106,7 @@ CATALOG_BOOK_PAGE_VERSIONS = ["discussions.cache.community_version"]
 # The book page is rendered once for every member and personalised per request
 # (bookclub.shared_pages): other apps' context for its holes, and their marker fillers.
 CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
-CATALOG_BOOK_PAGE_FILLERS = ["discussions.personal.fill_viewer_actions"]
+CATALOG_BOOK_PAGE_FILLERS = {"viewer-actions": "discussions.personal.fill_viewer_actions"}
 # What every shared page's holes may use (functions of the request): the header's badge.
 SHARED_PAGE_CONTEXT = ["discussions.personal.header_context"]
 

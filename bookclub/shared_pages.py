@@ -17,8 +17,11 @@ How a page takes part:
   ``csrf_token``, always there).
 * ``{% csrf_token %}`` outside holes renders a placeholder (see the context processor
   bookclub.context_processors.site), replaced by the member's token afterwards.
-* Markers with their own syntax (a comment's viewer actions, say) are filled by the
-  ``fillers`` the view passes: functions (html, request, personal) -> html.
+* Other markers (``<!--personal:KIND:ARGS-->``, a comment's viewer actions, say) are
+  filled by the ``fillers`` the view passes: {kind: function(request, personal, [args])
+  returning {args: html}}, called once per page with all markers of their kind.
+* The stored page is split into text and markers once (compile_page), so serving it is
+  a join, not a scan of the whole page.
 
 What is never shared: anything but a signed-in, non-staff GET without pending messages
 and outside htmx; a response other than a plain 200 or one that set a cookie.
@@ -32,6 +35,7 @@ import hashlib
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
@@ -48,13 +52,21 @@ from django.utils.module_loading import import_string
 # Unguessable by members (a comment containing it would be escaped anyway: "-" and
 # letters only, and it is only replaced inside pages we rendered ourselves).
 CSRF_PLACEHOLDER = "shared-page-csrf-token-9e1f4c7a"
-HOLE_MARKER = "<!--hole:{}-->"
-HOLE_PATTERN = re.compile(r"<!--hole:([\w/.\-]+#[\w\-]+)-->")
-SHARED_PAGE_TIMEOUT = 60 * 60
+# Every personal part of a shared page is a marker of this form (nh3 strips comments from
+# what members write, so only our templates make them): a kind and its arguments.
+MARKER = "<!--personal:{kind}:{args}-->"
+MARKER_PATTERN = re.compile(r"<!--personal:([a-z][a-z\-]*):([\w/.#\-:]*)-->")
+SEGMENT_PATTERN = re.compile(f"{re.escape(CSRF_PLACEHOLDER)}|{MARKER_PATTERN.pattern}")
+HOLE_PATTERN = re.compile(r"<!--personal:hole:([\w/.\-]+#[\w\-]+)-->")
+# Shared and visitors' pages live this long at most (also in process memory): the lag of
+# what no version covers, such as a member's new display name on their comment cards.
+SHARED_PAGE_TIMEOUT = 60 * 10
+PAGE_FORMAT = 2  # part of every key: pages stored in an older shape are never read back
 LOCAL_PAGES = 64  # rendered pages kept in each process's memory (keys carry versions)
 FILLED_HOLES = 4096  # memoised holes (see HoleNode), a few kilobytes each
 
-Filler = Callable[[str, HttpRequest, dict], str]
+# A filler answers all markers of its kind on a page at once: {arguments: html}.
+Filler = Callable[[HttpRequest, dict, list[str]], dict[str, str]]
 
 
 def fresh_version() -> int:
@@ -90,7 +102,7 @@ class HoleNode(template.Node):
 
     def render(self, context):
         if is_shared_render(context.get("request")):
-            return HOLE_MARKER.format(self.address)
+            return MARKER.format(kind="hole", args=self.address)
         return self.nodelist.render(context)
 
     def fill(self, context) -> str:
@@ -140,45 +152,49 @@ def hole_context(request: HttpRequest) -> dict:
     return data
 
 
-def fill_holes(html: str, request: HttpRequest, personal: dict) -> str:
-    """Fill every hole marker; tokens stay placeholders (personalise() replaces them)."""
+def fill_holes(request: HttpRequest, personal: dict, addresses: list[str]) -> dict[str, str]:
+    """The filler of hole markers (tokens stay placeholders: personalise() replaces them)."""
     data = {**hole_context(request), **personal}
-    filled: dict[str, str] = {}
-
-    def fill(match: re.Match) -> str:
-        address = match.group(1)
-        if address not in filled:
-            node, origin = _hole(address)
-            context = template.Context(data, autoescape=True)
-            context.template = origin
-            with context.render_context.push_state(origin):
-                filled[address] = node.fill(context)
-        return filled[address]
-
-    return HOLE_PATTERN.sub(fill, html)
+    filled = {}
+    for address in dict.fromkeys(addresses):
+        node, origin = _hole(address)
+        context = template.Context(data, autoescape=True)
+        context.template = origin
+        with context.render_context.push_state(origin):
+            filled[address] = node.fill(context)
+    return filled
 
 
 # --- the page cache -----------------------------------------------------------------
 
 
 class _LocalPages:
-    """A small LRU per process, shared by its threads (rendered pages, filled holes)."""
+    """A small LRU per process, shared by its threads (rendered pages, filled holes).
 
-    def __init__(self, size: int):
+    Entries also expire after `seconds`, like their copies in Redis: what no version
+    covers (another member's new display name on a comment card) catches up by then.
+    """
+
+    def __init__(self, size: int, seconds: float):
         self.size = size
-        self.pages: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self.seconds = seconds
+        self.pages: OrderedDict[object, tuple[float, object]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str):
+    def get(self, key):
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return entry[1]
 
-    def put(self, key: str, page) -> None:
+    def put(self, key, page) -> None:
         with self.lock:
-            self.pages[key] = page
+            self.pages[key] = (time.monotonic() + self.seconds, page)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
@@ -188,8 +204,8 @@ class _LocalPages:
             self.pages.clear()
 
 
-local_pages = _LocalPages(LOCAL_PAGES)
-filled_holes = _LocalPages(FILLED_HOLES)
+local_pages = _LocalPages(LOCAL_PAGES, SHARED_PAGE_TIMEOUT)
+filled_holes = _LocalPages(FILLED_HOLES, SHARED_PAGE_TIMEOUT)
 
 
 def query_key(request: HttpRequest, params: tuple[str, ...]) -> str:
@@ -211,18 +227,52 @@ def _shareable_request(request: HttpRequest) -> bool:
     )
 
 
-def personalise(page: str, request: HttpRequest, personal: dict, fillers: list[Filler]) -> str:
-    for filler in fillers:
-        page = filler(page, request, personal)
-    page = fill_holes(page, request, personal)
-    # Last: one masked token for the whole page (holes included), as Django renders it.
-    return page.replace(CSRF_PLACEHOLDER, get_token(request))
+def compile_page(html: str) -> list:
+    """Split a shared page once, when it is stored, into text and the markers to fill:
+    serving it is then a join, with no scan of the whole page per request."""
+    segments: list = []
+    position = 0
+    for match in SEGMENT_PATTERN.finditer(html):
+        segments.append(html[position : match.start()])
+        kind = match.group(1) or "csrf"
+        segments.append((kind, match.group(2) or ""))
+        position = match.end()
+    segments.append(html[position:])
+    return segments
+
+
+def personalise(
+    segments: list, request: HttpRequest, personal: dict, fillers: dict[str, Filler]
+) -> str:
+    wanted: dict[str, list[str]] = {}
+    for segment in segments:
+        if isinstance(segment, tuple) and segment[0] != "csrf":
+            wanted.setdefault(segment[0], []).append(segment[1])
+    fillers = {"hole": fill_holes, **fillers}
+    token = get_token(request)  # one masked token for the whole page, as Django renders it
+    filled = {
+        # Holes are rendered with the placeholder too (memoised ones keep no token).
+        kind: {
+            args: html.replace(CSRF_PLACEHOLDER, token)
+            for args, html in fillers[kind](request, personal, args).items()
+        }
+        for kind, args in wanted.items()
+    }
+    parts = []
+    for segment in segments:
+        if isinstance(segment, str):
+            parts.append(segment)
+        elif segment[0] == "csrf":
+            parts.append(token)
+        else:
+            parts.append(filled[segment[0]][segment[1]])
+    return "".join(parts)
 
 
 def member_page_cache(
     key_for: Callable[..., str | None],
     personal_context: Callable[..., dict],
-    fillers: list[Filler] | None = None,
+    fillers: dict[str, Filler] | None = None,
     params: tuple[str, ...] = (),
 ):
     """Share a view's signed-in page between members; personalise it per request.
@@ -231,7 +281,7 @@ def member_page_cache(
     params: the query parameters the view reads (part of the key; others are ignored).
     personal_context(request, *args, **kwargs): what the page's holes and fillers need.
     """
-    fillers = fillers or []
+    fillers = fillers or {}
 
     def decorator(view):
         @wraps(view)
@@ -242,7 +292,8 @@ def member_page_cache(
             if not key:
                 return view(request, *args, **kwargs)
             query = query_key(request, params)
-            full_key = f"member-page:{key}:tz{timezone.get_current_timezone_name()}:q{query}"
+            zone = timezone.get_current_timezone_name()
+            full_key = f"member-page:f{PAGE_FORMAT}:{key}:tz{zone}:q{query}"
             page = local_pages.get(full_key)
             if page is None:
                 page = cache.get(full_key)
@@ -251,10 +302,10 @@ def member_page_cache(
                     if isinstance(page, HttpResponse):
                         return page
                 local_pages.put(full_key, page)
-            content, content_type = page
+            segments, content_type = page
             personal = personal_context(request, *args, **kwargs)
             return HttpResponse(
-                personalise(content, request, personal, fillers), content_type=content_type
+                personalise(segments, request, personal, fillers), content_type=content_type
             )
 
         return wrapped
@@ -274,6 +325,6 @@ def _shared_render(view, request, args, kwargs, full_key):
     if response.status_code != 200 or response.streaming or response.cookies:
         # Not shareable: render it again, personally (GET views have no side effects).
         return view(request, *args, **kwargs)
-    page = (response.content.decode(), response["Content-Type"])
+    page = (compile_page(response.content.decode()), response["Content-Type"])
     cache.set(full_key, page, SHARED_PAGE_TIMEOUT)
     return page

@@ -15,9 +15,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from bookclub.shared_pages import local_pages, query_key
-
-VISITOR_PAGE_TIMEOUT = 60 * 60
+from bookclub.shared_pages import SHARED_PAGE_TIMEOUT, local_pages, query_key
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -61,7 +59,7 @@ def visitor_page_cache(key_for: Callable[..., str | None], params: tuple[str, ..
                 and not response.has_header("Set-Cookie")
             ):
                 cache.set(
-                    full_key, (response.content, response["Content-Type"]), VISITOR_PAGE_TIMEOUT
+                    full_key, (response.content, response["Content-Type"]), SHARED_PAGE_TIMEOUT
                 )
             return response
 

@@ -82,11 +82,13 @@ def book_page_personal(request, slug: str) -> dict:
     return personal
 
 
-def book_page_fillers(html: str, request, personal: dict) -> str:
-    """Other apps' markers on the shared member page (CATALOG_BOOK_PAGE_FILLERS)."""
-    for path in getattr(settings, "CATALOG_BOOK_PAGE_FILLERS", []):
-        html = import_string(path)(html, request, personal)
-    return html
+def book_page_fillers() -> dict:
+    """Other apps' markers on the shared member page: {kind: filler}
+    (CATALOG_BOOK_PAGE_FILLERS, kind -> dotted path)."""
+    return {
+        kind: import_string(path)
+        for kind, path in getattr(settings, "CATALOG_BOOK_PAGE_FILLERS", {}).items()
+    }
 
 
 def book_sections(book: Book) -> dict:

@@ -94,7 +94,7 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 @require_GET
 @visitor_page_cache(book_page_visitor_key, params=THREAD_PARAMS)
 @member_page_cache(
-    book_page_member_key, book_page_personal, fillers=[book_page_fillers], params=THREAD_PARAMS
+    book_page_member_key, book_page_personal, fillers=book_page_fillers(), params=THREAD_PARAMS
 )
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""

@@ -23,8 +23,8 @@ from catalog.cache import catalog_version
 from discussions.models import AgeVote, Flag, Follow, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 
-VIEWER_ACTIONS_MARKER = "<!--viewer-actions:{pk}:{author}:{hidden}-->"
-VIEWER_ACTIONS_PATTERN = re.compile(r"<!--viewer-actions:(\d+):(\d+):([01])-->")
+VIEWER_ACTIONS_MARKER = "<!--personal:viewer-actions:{pk}:{author}:{hidden}-->"
+VIEWER_ACTIONS_PATTERN = re.compile(r"<!--personal:viewer-actions:(\d+):(\d+):([01])-->")
 _SAMPLE_PK = 987654321
 
 
@@ -95,26 +95,24 @@ def flag_row_changed(sender, instance, **_signal_arguments) -> None:
     transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
-def fill_viewer_actions(html: str, request: HttpRequest, personal: dict) -> str:
-    """Replace every card's marker with the reader's own actions (one query for flags)."""
+def fill_viewer_actions(request: HttpRequest, personal: dict, markers: list[str]) -> dict:
+    """Each card's actions for this reader (the reader's flags loaded once, from the cache)."""
     user = request.user
-    flagged = None  # loaded at the first comment by someone else (one scan of the page)
-
-    def fill(match: re.Match) -> str:
-        nonlocal flagged
-        pk, author = int(match.group(1)), int(match.group(2))
+    flagged = None  # loaded at the first comment by someone else
+    filled = {}
+    for marker in markers:
+        pk, author, hidden = (int(part) for part in marker.split(":"))
         if flagged is None and author != user.pk:
             flagged = flagged_by(user)
-        return viewer_actions(
+        filled[marker] = viewer_actions(
             pk,
             author or None,
-            hidden=match.group(3) == "1",
+            hidden=hidden == 1,
             user=user,
             flagged=flagged is not None and pk in flagged,
             can_moderate=False,  # moderators' pages are never shared
         )
-
-    return VIEWER_ACTIONS_PATTERN.sub(fill, html)
+    return filled
 
 
 def book_page_personal(request: HttpRequest, book) -> dict:

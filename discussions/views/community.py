@@ -76,7 +76,7 @@ def _community_page_key(key_for):
 @member_page_cache(
     _community_page_key(book_page_member_key),
     book_page_personal,
-    fillers=[book_page_fillers],
+    fillers=book_page_fillers(),
     params=THREAD_PARAMS,
 )
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:

@@ -152,7 +152,10 @@ def _meeting_context(
 @require_GET
 @vary_on_headers("HX-Request")
 @member_page_cache(
-    meeting_page_key, meeting_page_personal, fillers=[fill_viewer_actions], params=("sort", "page")
+    meeting_page_key,
+    meeting_page_personal,
+    fillers={"viewer-actions": fill_viewer_actions},
+    params=("sort", "page"),
 )
 def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The meeting page, with its discussion (htmx sort and "load more" get the thread only)."""
