@@ -50,9 +50,13 @@ def community_changed(book_id: int | None) -> None:
     transaction.on_commit(lambda: _bump(book_id), robust=True)
 
 
+def community_key(book_id: int, name: str) -> str:
+    return f"community:{book_id}:v{community_version(book_id)}:{name}"
+
+
 def cached_community(book_id: int, name: str, build):
     """build() cached under the book's current community version."""
-    key = f"community:{book_id}:v{community_version(book_id)}:{name}"
+    key = community_key(book_id, name)
     boxed = memoised(key, lambda: cache.get(key))  # boxed: None can be cached too
     if boxed is None:
         boxed = (build(),)

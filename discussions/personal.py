@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
-from bookclub.request_memo import forget, memoised, read_through, remember
+from bookclub.request_memo import forget, memoised, prefetch, read_through, remember
 from catalog.cache import catalog_version
 from discussions.models import AgeVote, Flag, Follow, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
@@ -117,9 +117,20 @@ def fill_viewer_actions(request: HttpRequest, personal: dict, markers: list[str]
 
 def book_page_personal(request: HttpRequest, book) -> dict:
     """The book page's holes: the reader's rating and age vote, following, notices."""
+    from discussions.cache import community_key
     from discussions.selectors import book_notices, book_thread
+    from discussions.services.notifications import badge_key
 
     user = request.user
+    # One round trip for the cached reads this page makes (thread, notices, badge, flags).
+    prefetch(
+        [
+            community_key(book.pk, "thread"),
+            community_key(book.pk, "contributions"),
+            badge_key(user.pk),
+            _flags_key(user.pk),
+        ]
+    )
     thread = book_thread(book)
     rating, age, following = _reader_answers(book_id=book.pk, thread=thread, user_id=user.pk)
     return {

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bookclub.request_memo import forget, memoised, remember
 from discussions.markup import mentioned_usernames
 from discussions.models import Comment, Follow, Notification
 
@@ -176,18 +177,19 @@ UNREAD_BADGE_CAP = 100
 UNREAD_BADGE_TIMEOUT = 60
 
 
-def _badge_key(user_id: int) -> str:
+def badge_key(user_id: int) -> str:
     return f"notifications:unread-badge:{user_id}"
 
 
 def unread_badge(user) -> str:
     """The header badge: "3", "99+", or "" for none (one bounded COUNT, then cached)."""
-    badge = cache.get(_badge_key(user.pk))
+    badge = memoised(badge_key(user.pk), lambda: cache.get(badge_key(user.pk)))
     if badge is None:
         unread = Notification.objects.for_user(user).unread().order_by()[:UNREAD_BADGE_CAP]
         count = unread.count()
         badge = f"{UNREAD_BADGE_CAP - 1}+" if count >= UNREAD_BADGE_CAP else str(count or "")
-        cache.set(_badge_key(user.pk), badge, UNREAD_BADGE_TIMEOUT)
+        cache.set(badge_key(user.pk), badge, UNREAD_BADGE_TIMEOUT)
+        remember(badge_key(user.pk), badge)
     return badge
 
 
@@ -195,6 +197,8 @@ def unread_changed(user_ids: list[int]) -> None:
     """Retire these members' badges now and again once the transaction commits."""
     if not user_ids:
         return
-    keys = [_badge_key(pk) for pk in set(user_ids)]
+    keys = [badge_key(pk) for pk in set(user_ids)]
     cache.delete_many(keys)
+    for key in keys:
+        forget(key)
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
