@@ -29,7 +29,8 @@ def memoised(key: str, compute: Callable[[], T]) -> T:
 
 def prefetch(keys: list[str]) -> None:
     """Read these keys from the shared cache in one round trip (MGET) for the memoised
-    reads that follow in this request; a key that is not there reads as None."""
+    reads that follow in this request. Keys not found are left to those reads (a version
+    is created there, after the request's access checks, never for any key asked here)."""
     from django.core.cache import cache
 
     memo = _memo.get()
@@ -37,9 +38,13 @@ def prefetch(keys: list[str]) -> None:
         return
     missing = [key for key in keys if key not in memo]
     if missing:
-        found = cache.get_many(missing)
-        for key in missing:
-            memo[key] = found.get(key)
+        memo.update(cache.get_many(missing))
+
+
+def peek(key: str):
+    """What this request has read for `key` so far (None if nothing)."""
+    memo = _memo.get()
+    return None if memo is None else memo.get(key)
 
 
 def remember(key: str, value) -> None:

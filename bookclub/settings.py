@@ -109,6 +109,9 @@ CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
 CATALOG_BOOK_PAGE_FILLERS = {"viewer-actions": "discussions.personal.fill_viewer_actions"}
 # What every shared page's holes may use (functions of the request): the header's badge.
 SHARED_PAGE_CONTEXT = ["discussions.personal.header_context"]
+# Cache keys every shared page reads (functions of the request), fetched in its first
+# round trip: the header's badge and the reader's flags.
+SHARED_PAGE_FIRST_READS = ["discussions.personal.header_first_reads"]
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

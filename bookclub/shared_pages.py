@@ -49,6 +49,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from bookclub.request_memo import prefetch
+
 # Unguessable by members (a comment containing it would be escaped anyway: "-" and
 # letters only, and it is only replaced inside pages we rendered ourselves).
 CSRF_PLACEHOLDER = "shared-page-csrf-token-9e1f4c7a"
@@ -274,12 +276,15 @@ def member_page_cache(
     personal_context: Callable[..., dict],
     fillers: dict[str, Filler] | None = None,
     params: tuple[str, ...] = (),
+    first_reads: Callable[..., list[str]] | None = None,
 ):
     """Share a view's signed-in page between members; personalise it per request.
 
     key_for(request, *args, **kwargs): the page's data versions, or None not to share.
     params: the query parameters the view reads (part of the key; others are ignored).
     personal_context(request, *args, **kwargs): what the page's holes and fillers need.
+    first_reads(request, *args, **kwargs): cache keys the page reads first; they are
+    fetched in one round trip with those of SHARED_PAGE_FIRST_READS (the header's).
     """
     fillers = fillers or {}
 
@@ -288,6 +293,14 @@ def member_page_cache(
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _shareable_request(request):
                 return view(request, *args, **kwargs)
+            prefetch(
+                [
+                    key
+                    for path in getattr(settings, "SHARED_PAGE_FIRST_READS", [])
+                    for key in import_string(path)(request)
+                ]
+                + (first_reads(request, *args, **kwargs) if first_reads else [])
+            )
             key = key_for(request, *args, **kwargs)
             if not key:
                 return view(request, *args, **kwargs)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET
 from bookclub.middleware import database_unavailable_response, database_unreachable
 from bookclub.shared_pages import member_page_cache
 from bookclub.visitor_cache import visitor_page_cache
+from catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from catalog.cache import catalog_version
-from discussions.cache import clubs_version
+from discussions.cache import CLUBS_VERSION_KEY, clubs_version
 
 
 def _home_visitor_key(request: HttpRequest) -> str:
@@ -32,7 +33,11 @@ def _home_member_key(request: HttpRequest) -> str:
 
 @require_GET
 @visitor_page_cache(_home_visitor_key)
-@member_page_cache(_home_member_key, lambda request: {})
+@member_page_cache(
+    _home_member_key,
+    lambda request: {},
+    first_reads=lambda request: [CATALOG_VERSION_KEY, CLUBS_VERSION_KEY],
+)
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what is being read and discussed."""
     return render(request, "home.html")

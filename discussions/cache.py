@@ -133,27 +133,27 @@ def clubs_changed(**_signal_arguments) -> None:
 # club, memberships and reading sections).
 
 
-def _meeting_key(meeting_id: int) -> str:
+def meeting_version_key(meeting_id: int) -> str:
     return f"meeting:version:{meeting_id}"
 
 
 def meeting_version(meeting_id: int) -> int:
     def read() -> int:
-        version = cache.get(_meeting_key(meeting_id))
+        version = cache.get(meeting_version_key(meeting_id))
         if version is None:
-            cache.add(_meeting_key(meeting_id), fresh_version(), timeout=None)
-            version = cache.get(_meeting_key(meeting_id), 1)
+            cache.add(meeting_version_key(meeting_id), fresh_version(), timeout=None)
+            version = cache.get(meeting_version_key(meeting_id), 1)
         return version
 
-    return memoised(_meeting_key(meeting_id), read)
+    return memoised(meeting_version_key(meeting_id), read)
 
 
 def _bump_meeting(meeting_id: int) -> None:
-    forget(_meeting_key(meeting_id))
+    forget(meeting_version_key(meeting_id))
     try:
-        cache.incr(_meeting_key(meeting_id))
+        cache.incr(meeting_version_key(meeting_id))
     except ValueError:
-        cache.add(_meeting_key(meeting_id), fresh_version(), timeout=None)
+        cache.add(meeting_version_key(meeting_id), fresh_version(), timeout=None)
 
 
 def meeting_changed(meeting_id: int | None) -> None:

@@ -92,16 +92,23 @@ def permissions_changed(**_signal_arguments) -> None:
     transaction.on_commit(bump, robust=True)
 
 
+def permissions_key(user_id: int) -> str:
+    return f"auth:permissions:{user_id}:v{_permissions_version()}"
+
+
 class CachedPermissionsMixin:
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
         if not hasattr(user_obj, "_perm_cache"):
-            key = f"auth:permissions:{user_obj.pk}:v{_permissions_version()}"
-            permissions = cache.get(key)
+            from bookclub.request_memo import memoised, remember
+
+            key = permissions_key(user_obj.pk)
+            permissions = memoised(key, lambda: cache.get(key))
             if permissions is None:
                 permissions = super().get_all_permissions(user_obj, obj)
                 cache.set(key, permissions, USER_CACHE_TIMEOUT * 10)
+                remember(key, permissions)
             user_obj._perm_cache = permissions
         return user_obj._perm_cache
 

@@ -42,7 +42,11 @@ def _profile_personal(request: HttpRequest, username: str) -> dict:
 
 @require_GET
 @visitor_page_cache(_profile_page_key)
-@member_page_cache(_profile_page_key, _profile_personal)
+@member_page_cache(
+    _profile_page_key,
+    _profile_personal,
+    first_reads=lambda request, username: [profile_key(username)],
+)
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     """A member's public profile."""
     member = _profile_member(username)

@@ -16,7 +16,12 @@ from discussions import calendars, permissions, structured_data
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.forms.community import MeetingCommentForm
 from discussions.models import RSVP, Club, Meeting, Thread
-from discussions.personal import fill_viewer_actions, meeting_page_key, meeting_page_personal
+from discussions.personal import (
+    fill_viewer_actions,
+    meeting_page_first_reads,
+    meeting_page_key,
+    meeting_page_personal,
+)
 from discussions.selectors import UNLOADED, meeting_thread_context
 from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
@@ -156,6 +161,7 @@ def _meeting_context(
     meeting_page_personal,
     fillers={"viewer-actions": fill_viewer_actions},
     params=("sort", "page"),
+    first_reads=meeting_page_first_reads,
 )
 def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The meeting page, with its discussion (htmx sort and "load more" get the thread only)."""
