@@ -36,6 +36,9 @@ class Target:
     action: WriteAction | None = None
     sanity: str = ""  # why the one-off check before the run failed, if it did
     rounds: list[WrkResult] = field(default_factory=list)
+    # The bare view measured just before this endpoint in each round: its ratios pair
+    # measurements seconds apart, not a minute apart (the machine's load drifts).
+    ceilings: list[WrkResult] = field(default_factory=list)
 
     def measure(self, seconds: float, connections: int) -> WrkResult:
         return run_wrk(
@@ -61,16 +64,16 @@ class Target:
         return statistics.median(r.p99_ms for r in self.rounds)
 
     def ratio(self, bare: Target) -> float:
-        """Median over rounds of requests/s relative to the bare view in the same round."""
+        """Median over rounds of requests/s relative to the bare view measured just before."""
         return statistics.median(
             mine.rps / theirs.rps if theirs.rps else 0.0
-            for mine, theirs in zip(self.rounds, bare.rounds, strict=True)
+            for mine, theirs in zip(self.rounds, self.ceilings or bare.rounds, strict=True)
         )
 
     def p99_factor(self, bare: Target) -> float:
         return statistics.median(
             mine.p99_ms / theirs.p99_ms if theirs.p99_ms else 0.0
-            for mine, theirs in zip(self.rounds, bare.rounds, strict=True)
+            for mine, theirs in zip(self.rounds, self.ceilings or bare.rounds, strict=True)
         )
 
     @property
@@ -174,9 +177,12 @@ def measure_throughput(args, facts: dict[str, str], *, port: int, log) -> list[T
         for target in measured:
             target.measure(1, args.connections)
         per_round = args.wrk_seconds / args.rounds
+        bare, ceiling_seconds = measured[0], max(1.0, per_round / 3)
         for number in range(1, args.rounds + 1):
             log(f"throughput: round {number}/{args.rounds}, {per_round:g}s per endpoint")
             for target in measured:
+                if target is not bare:
+                    target.ceilings.append(bare.measure(ceiling_seconds, args.connections))
                 target.rounds.append(target.measure(per_round, args.connections))
         return measured
     finally:
@@ -235,7 +241,8 @@ def throughput_checks(
     report.add(
         "## Throughput (wrk, one gunicorn server, production settings)\n\n"
         + table(header, lines)
-        + f"\n\n{len(bare.rounds)} rounds; × bare and p99 × bare are medians of per-round ratios;"
+        + f"\n\n{len(bare.rounds)} rounds; × bare and p99 × bare are medians over rounds of the"
+        " ratio to the bare view measured just before the endpoint in that round;"
         " queries: SQL queries per request at the small → full dataset size."
     )
 
