@@ -149,3 +149,17 @@ def test_flagging_shows_flagged_on_your_next_page(alice, bob, book, post):
     )
     assert response.status_code == 200 and "moderators" in response.content.decode()
     assert '<span class="muted">Flagged</span>' in actions_of(book_page(client, book), comment)
+
+
+def test_following_after_a_visit_shows_at_once(alice, book, post):
+    post(alice, "Start the thread")
+    client = signed_in(alice)
+    html = book_page(client, book)
+    thread_pk = int(re.search(r'id="follow-(\d+)"', html).group(1))
+    action = "unfollow" if "Unfollow thread" in html else "follow"
+    client.post(reverse("discussions:thread_follow", args=[thread_pk]), {"action": action})
+    after = book_page(client, book)
+    if action == "follow":
+        assert "Unfollow thread" in after
+    else:
+        assert "Follow thread" in after and "Unfollow thread" not in after
