@@ -179,6 +179,9 @@ ACCOUNT_RATE_LIMITS = {
 POST_RATE_LIMIT = env_str("POST_RATE_LIMIT", "20/60")
 
 # --- Email ------------------------------------------------------------------------
+# Notification emails are sent after the answer, on a background thread per process, in
+# production (bookclub/background.py); inline elsewhere, so tests see them at once.
+BACKGROUND_TASKS_INLINE = env_bool("BACKGROUND_TASKS_INLINE", default=not PRODUCTION)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

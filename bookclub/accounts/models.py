@@ -16,12 +16,19 @@ from django.urls import reverse
 
 
 @cache
+def known_time_zones() -> frozenset[str]:
+    # available_timezones() walks the zoneinfo directories: ~12 ms, once per process here
+    # instead of once per profile save (bench: the profile edit's p99).
+    return frozenset(zoneinfo.available_timezones())
+
+
+@cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
 
 
 def validate_time_zone(value: str) -> None:
-    if value and value not in zoneinfo.available_timezones():
+    if value and value not in known_time_zones():
         raise ValidationError(f"{value!r} is not a time zone we know.")
 
 

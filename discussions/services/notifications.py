@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bookclub.background import run_after_response
 from bookclub.request_memo import forget, memoised, remember
 from discussions.markup import mentioned_usernames
 from discussions.models import Comment, Follow, Notification
@@ -69,8 +70,12 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
     unread_changed(ids)
     # robust: once the comment is committed, a failure here (the database gone, the mail
     # server down) is logged, never answered as an error for a comment that was stored.
+    # In production the emails go out after the answer (bookclub/background.py).
     transaction.on_commit(
-        lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids), robust=True
+        lambda: run_after_response(
+            lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids)
+        ),
+        robust=True,
     )
     return notifications
 
@@ -98,7 +103,10 @@ def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notific
     unread_changed(ids)
     if ids:
         transaction.on_commit(
-            lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids), robust=True
+            lambda: run_after_response(
+                lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids)
+            ),
+            robust=True,
         )
     return notifications
 

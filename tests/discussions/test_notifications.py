@@ -168,3 +168,20 @@ def test_a_failure_after_the_commit_never_turns_a_stored_reply_into_an_error(
     assert response.status_code == 302
     assert Comment.objects.filter(parent=parent, body="Me!").count() == 1
     assert Notification.objects.filter(recipient=author).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_production_reply_emails_are_sent_after_the_answer(client, make_user, book, settings):
+    """BACKGROUND_TASKS_INLINE is off in production: the emails leave on a background
+    thread, with its own database connection, once the reply is committed."""
+    from bookclub.background import wait_for_background_tasks
+
+    settings.BACKGROUND_TASKS_INLINE = False
+    author, replier = make_user(email="author@example.org"), make_user()
+    parent = comment_create(thread=thread_for_book(book=book), author=author, body="Anyone?")
+    mail.outbox.clear()
+    client.force_login(replier)
+    response = client.post(reverse("discussions:comment_reply", args=[parent.pk]), {"body": "Me"})
+    assert response.status_code == 302
+    wait_for_background_tasks()
+    assert [message.to for message in mail.outbox] == [["author@example.org"]]
