@@ -179,9 +179,9 @@ ACCOUNT_RATE_LIMITS = {
 POST_RATE_LIMIT = env_str("POST_RATE_LIMIT", "20/60")
 
 # --- Email ------------------------------------------------------------------------
-# Notification emails are sent after the answer, on a background thread per process, in
-# production (bookclub/background.py); inline elsewhere, so tests see them at once.
-BACKGROUND_TASKS_INLINE = env_bool("BACKGROUND_TASKS_INLINE", default=not PRODUCTION)
+# Notification emails: sent inside the request in development and tests (they see them at
+# once); in production they wait in the outbox for `manage.py send_notification_emails`.
+NOTIFICATION_EMAILS_INLINE = env_bool("NOTIFICATION_EMAILS_INLINE", default=not PRODUCTION)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

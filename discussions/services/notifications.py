@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from bookclub.background import run_after_response
 from bookclub.request_memo import forget, memoised, remember
 from discussions.markup import mentioned_usernames
 from discussions.models import Comment, Follow, Notification
@@ -64,19 +63,14 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
     if not kinds:
         return []
     notifications = Notification.objects.bulk_create(
-        [Notification(recipient_id=pk, kind=kind, comment=comment) for pk, kind in kinds.items()]
+        [
+            Notification(recipient_id=pk, kind=kind, comment=comment, email_pending=True)
+            for pk, kind in kinds.items()
+        ]
     )
     ids = [n.recipient_id for n in notifications]
     unread_changed(ids)
-    # robust: once the comment is committed, a failure here (the database gone, the mail
-    # server down) is logged, never answered as an error for a comment that was stored.
-    # In production the emails go out after the answer (bookclub/background.py).
-    transaction.on_commit(
-        lambda: run_after_response(
-            lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids)
-        ),
-        robust=True,
-    )
+    _send_emails_after_commit(comment.pk, ids)
     return notifications
 
 
@@ -95,20 +89,46 @@ def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notific
     )
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient_id=pk, kind=Notification.Kind.MENTION, comment=comment)
+            Notification(
+                recipient_id=pk, kind=Notification.Kind.MENTION, comment=comment, email_pending=True
+            )
             for pk in recipients
         ]
     )
     ids = [n.recipient_id for n in notifications]
     unread_changed(ids)
     if ids:
-        transaction.on_commit(
-            lambda: run_after_response(
-                lambda: notification_emails_send(comment_id=comment.pk, user_ids=ids)
-            ),
-            robust=True,
-        )
+        _send_emails_after_commit(comment.pk, ids)
     return notifications
+
+
+def _send_emails_after_commit(comment_id: int, user_ids: list[int]) -> None:
+    """Inline (NOTIFICATION_EMAILS_INLINE, development and tests): right after the commit.
+    Otherwise the rows wait, email_pending, for `manage.py send_notification_emails`, so
+    a comment's answer never waits on its followers' emails (bench: a reply to a thread
+    with 50 followers spent 24 ms rendering their emails, its p99 170 ms)."""
+    if not getattr(settings, "NOTIFICATION_EMAILS_INLINE", True):
+        return
+    # robust: once the comment is committed, a failure here (the database gone, the mail
+    # server down) is logged, never answered as an error for a comment that was stored.
+    transaction.on_commit(
+        lambda: notification_emails_send(comment_id=comment_id, user_ids=user_ids), robust=True
+    )
+
+
+def pending_email_batch(limit: int = 200) -> list[tuple[int, list[int]]]:
+    """Claim up to `limit` pending emails: [(comment id, recipient ids)], oldest first.
+    Call inside a transaction: the rows stay locked (skipped by other senders) until it ends."""
+    rows = (
+        Notification.objects.filter(email_pending=True)
+        .order_by("created_at", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("comment_id", "recipient_id")[:limit]
+    )
+    batch: dict[int, list[int]] = {}
+    for comment_id, recipient_id in rows:
+        batch.setdefault(comment_id, []).append(recipient_id)
+    return list(batch.items())
 
 
 def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
@@ -153,6 +173,10 @@ def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
         )
         message.send()
         sent += 1
+    # Sent, or not wanted (opted out, thread muted): either way, out of the outbox.
+    Notification.objects.filter(
+        comment_id=comment_id, recipient_id__in=user_ids, email_pending=True
+    ).update(email_pending=False)
     return sent
 
 
