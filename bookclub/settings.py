@@ -179,9 +179,10 @@ ACCOUNT_RATE_LIMITS = {
 POST_RATE_LIMIT = env_str("POST_RATE_LIMIT", "20/60")
 
 # --- Email ------------------------------------------------------------------------
-# Notification emails: sent inside the request in development and tests (they see them at
-# once); in production they wait in the outbox for `manage.py send_notification_emails`.
-NOTIFICATION_EMAILS_INLINE = env_bool("NOTIFICATION_EMAILS_INLINE", default=not PRODUCTION)
+# Notifications (in-app rows for every follower, then their emails): made inside the
+# request in development and tests (they see them at once); in production a comment only
+# marks itself pending and `manage.py send_notification_emails` fans out and sends.
+NOTIFICATIONS_INLINE = env_bool("NOTIFICATIONS_INLINE", default=not PRODUCTION)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

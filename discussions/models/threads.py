@@ -178,11 +178,20 @@ class Comment(models.Model):
     # Replies at any depth below this comment: sorts "most replied" without a join.
     reply_count = models.PositiveIntegerField(default=0)
 
+    # In production a new comment's notifications (one row per follower, then emails) are
+    # made by `manage.py send_notification_emails`, not in the request that posted it.
+    fan_out_pending = models.BooleanField(default=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]
         indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(fan_out_pending=True),
+                name="comment_fan_out_outbox",
+            ),
             models.Index(fields=["root", "path"], name="comment_tree_by_root"),
             # A page of a thread is a page of its top-level comments in one of SORTS' orders:
             # partial indexes in exactly those orders let PostgreSQL read 21 rows instead of

@@ -60,7 +60,7 @@ def comment_create(
 
     Comments in a meeting's thread may name the reading section they discuss.
     """
-    from discussions.services.notifications import notify_new_comment
+    from discussions.services.notifications import notifications_inline, notify_new_comment
 
     refusal = thread.post_check(author)
     if refusal:
@@ -85,6 +85,7 @@ def comment_create(
         body_html=comment_render(body),
         created_at=timezone.now(),
         section=section,
+        fan_out_pending=not notifications_inline(),
     )
     prefix = parent.path if parent is not None else ""
     comment.path = f"{prefix}{comment.pk:0{PATH_STEP}d}"
@@ -95,7 +96,8 @@ def comment_create(
             reply_count=F("reply_count") + 1
         )
     Follow.objects.get_or_create(thread=thread, user=author)
-    notify_new_comment(comment=comment)
+    if notifications_inline():
+        notify_new_comment(comment=comment)
     return comment
 
 

@@ -170,24 +170,28 @@ def test_a_failure_after_the_commit_never_turns_a_stored_reply_into_an_error(
     assert Notification.objects.filter(recipient=author).count() == 1
 
 
-def test_in_production_reply_emails_wait_in_the_outbox_for_the_sender(
+def test_in_production_a_reply_is_answered_before_anyone_is_notified(
     client, make_user, book, settings
 ):
-    """NOTIFICATION_EMAILS_INLINE is off in production: a reply's answer never waits on
-    its emails; `send_notification_emails` sends them once."""
+    """NOTIFICATIONS_INLINE is off in production: the reply's request only marks it
+    pending; `send_notification_emails` makes the in-app notification and the email, once."""
     from django.core.management import call_command
 
-    settings.NOTIFICATION_EMAILS_INLINE = False
     author, replier = make_user(email="author@example.org"), make_user()
     parent = comment_create(thread=thread_for_book(book=book), author=author, body="Anyone?")
+    settings.NOTIFICATIONS_INLINE = False
     mail.outbox.clear()
     client.force_login(replier)
     response = client.post(reverse("discussions:comment_reply", args=[parent.pk]), {"body": "Me"})
     assert response.status_code == 302
+    reply = Comment.objects.get(parent=parent)
+    assert reply.fan_out_pending
+    assert not Notification.objects.filter(recipient=author).exists()
     assert mail.outbox == []
-    assert Notification.objects.get(recipient=author).email_pending
     call_command("send_notification_emails", verbosity=0)
+    assert Notification.objects.get(recipient=author, comment=reply).kind == "reply"
     assert [message.to for message in mail.outbox] == [["author@example.org"]]
-    assert not Notification.objects.get(recipient=author).email_pending
+    reply.refresh_from_db()
+    assert not reply.fan_out_pending
     call_command("send_notification_emails", verbosity=0)
-    assert len(mail.outbox) == 1, "sent once"
+    assert len(mail.outbox) == 1 and Notification.objects.filter(recipient=author).count() == 1

@@ -1,5 +1,5 @@
-"""Send the notification emails waiting in the outbox (production's way; see
-NOTIFICATION_EMAILS_INLINE).
+"""Make the notifications of comments posted since, and send the emails waiting in the
+outbox (production's way; see NOTIFICATIONS_INLINE).
 
     manage.py send_notification_emails            # one pass over what is waiting
     manage.py send_notification_emails --loop 5   # keep going, resting 5 s when idle
@@ -18,7 +18,11 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from discussions.services.notifications import notification_emails_send, pending_email_batch
+from discussions.services.notifications import (
+    fan_out_pending_comments,
+    notification_emails_send,
+    pending_email_batch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +48,11 @@ class Command(BaseCommand):
 
     def send_batch(self, limit: int) -> tuple[int, int]:
         with transaction.atomic():
+            fanned_out = fan_out_pending_comments()
+        with transaction.atomic():
             pending = pending_email_batch(limit)
             sent = sum(
                 notification_emails_send(comment_id=comment_id, user_ids=user_ids)
                 for comment_id, user_ids in pending
             )
-        return sum(len(user_ids) for _, user_ids in pending), sent
+        return fanned_out + sum(len(user_ids) for _, user_ids in pending), sent
