@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -69,13 +68,6 @@ FILLED_HOLES = 4096  # memoised holes (see HoleNode), a few kilobytes each
 
 # A filler answers all markers of its kind on a page at once: {arguments: html}.
 Filler = Callable[[HttpRequest, dict, list[str]], dict[str, str]]
-
-
-def fresh_version() -> int:
-    """A data version's first value: random, not 1, so that after the cache is emptied
-    (Redis restarted) versions do not start again at numbers whose pages processes still
-    hold in memory (local_pages)."""
-    return secrets.randbelow(2**40) + 1
 
 
 def is_shared_render(request: HttpRequest | None) -> bool:

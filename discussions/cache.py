@@ -10,11 +10,8 @@ up to COMMUNITY_TIMEOUT after a profile edit.
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
-
-from bookclub.request_memo import forget, memoised, remember
-from bookclub.shared_pages import fresh_version
+from bookclub.request_memo import read_through
+from bookclub.versions import read_version, version_changed
 
 COMMUNITY_TIMEOUT = 60 * 10
 
@@ -24,30 +21,12 @@ def _key(book_id: int) -> str:
 
 
 def community_version(book_id: int) -> int:
-    return memoised(_key(book_id), lambda: _read_version(book_id))
-
-
-def _read_version(book_id: int) -> int:
-    version = cache.get(_key(book_id))
-    if version is None:
-        cache.add(_key(book_id), fresh_version(), timeout=None)
-        version = cache.get(_key(book_id), 1)
-    return version
-
-
-def _bump(book_id: int) -> None:
-    forget(_key(book_id))
-    try:
-        cache.incr(_key(book_id))
-    except ValueError:
-        cache.add(_key(book_id), fresh_version(), timeout=None)
+    return read_version(_key(book_id))
 
 
 def community_changed(book_id: int | None) -> None:
-    if book_id is None:
-        return
-    _bump(book_id)
-    transaction.on_commit(lambda: _bump(book_id), robust=True)
+    if book_id is not None:
+        version_changed(_key(book_id))
 
 
 def community_key(book_id: int, name: str) -> str:
@@ -56,13 +35,7 @@ def community_key(book_id: int, name: str) -> str:
 
 def cached_community(book_id: int, name: str, build):
     """build() cached under the book's current community version."""
-    key = community_key(book_id, name)
-    boxed = memoised(key, lambda: cache.get(key))  # boxed: None can be cached too
-    if boxed is None:
-        boxed = (build(),)
-        cache.set(key, boxed, COMMUNITY_TIMEOUT)
-        remember(key, boxed)
-    return boxed[0]
+    return read_through(community_key(book_id, name), build, COMMUNITY_TIMEOUT)
 
 
 def book_id_of(instance) -> int | None:
@@ -103,28 +76,11 @@ CLUBS_VERSION_KEY = "clubs:version"
 
 
 def clubs_version() -> int:
-    return memoised(CLUBS_VERSION_KEY, _read_clubs_version)
-
-
-def _read_clubs_version() -> int:
-    version = cache.get(CLUBS_VERSION_KEY)
-    if version is None:
-        cache.add(CLUBS_VERSION_KEY, fresh_version(), timeout=None)
-        version = cache.get(CLUBS_VERSION_KEY, 1)
-    return version
-
-
-def _bump_clubs() -> None:
-    forget(CLUBS_VERSION_KEY)
-    try:
-        cache.incr(CLUBS_VERSION_KEY)
-    except ValueError:
-        cache.add(CLUBS_VERSION_KEY, fresh_version(), timeout=None)
+    return read_version(CLUBS_VERSION_KEY)
 
 
 def clubs_changed(**_signal_arguments) -> None:
-    _bump_clubs()
-    transaction.on_commit(_bump_clubs, robust=True)
+    version_changed(CLUBS_VERSION_KEY)
 
 
 # --- one meeting's page ---------------------------------------------------------------
@@ -138,29 +94,12 @@ def meeting_version_key(meeting_id: int) -> str:
 
 
 def meeting_version(meeting_id: int) -> int:
-    def read() -> int:
-        version = cache.get(meeting_version_key(meeting_id))
-        if version is None:
-            cache.add(meeting_version_key(meeting_id), fresh_version(), timeout=None)
-            version = cache.get(meeting_version_key(meeting_id), 1)
-        return version
-
-    return memoised(meeting_version_key(meeting_id), read)
-
-
-def _bump_meeting(meeting_id: int) -> None:
-    forget(meeting_version_key(meeting_id))
-    try:
-        cache.incr(meeting_version_key(meeting_id))
-    except ValueError:
-        cache.add(meeting_version_key(meeting_id), fresh_version(), timeout=None)
+    return read_version(meeting_version_key(meeting_id))
 
 
 def meeting_changed(meeting_id: int | None) -> None:
-    if meeting_id is None:
-        return
-    _bump_meeting(meeting_id)
-    transaction.on_commit(lambda: _bump_meeting(meeting_id), robust=True)
+    if meeting_id is not None:
+        version_changed(meeting_version_key(meeting_id))
 
 
 def meeting_id_of(instance) -> int | None:

@@ -18,6 +18,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
+from bookclub.versions import read_version, version_changed
+
 USER_CACHE_TIMEOUT = 60
 
 
@@ -65,31 +67,11 @@ PERMISSIONS_VERSION_KEY = "auth:permissions:version"
 
 
 def _permissions_version() -> int:
-    from bookclub.request_memo import memoised
-    from bookclub.shared_pages import fresh_version
-
-    def read() -> int:
-        version = cache.get(PERMISSIONS_VERSION_KEY)
-        if version is None:
-            cache.add(PERMISSIONS_VERSION_KEY, fresh_version(), timeout=None)
-            version = cache.get(PERMISSIONS_VERSION_KEY, 1)
-        return version
-
-    return memoised(PERMISSIONS_VERSION_KEY, read)
+    return read_version(PERMISSIONS_VERSION_KEY)
 
 
 def permissions_changed(**_signal_arguments) -> None:
-    from bookclub.request_memo import forget
-
-    def bump() -> None:
-        forget(PERMISSIONS_VERSION_KEY)
-        try:
-            cache.incr(PERMISSIONS_VERSION_KEY)
-        except ValueError:
-            cache.delete(PERMISSIONS_VERSION_KEY)
-
-    bump()
-    transaction.on_commit(bump, robust=True)
+    version_changed(PERMISSIONS_VERSION_KEY)
 
 
 def permissions_key(user_id: int) -> str:
