@@ -33,15 +33,12 @@ def hit(key: str, *, limit: str | None = None, now: float | None = None) -> Verd
     now = time.time() if now is None else now
     window = int(now // seconds)
     cache_key = f"ratelimit:{key}:{seconds}:{window}"
-    # add() is atomic: only the first request of a window creates the counter.
-    if cache.add(cache_key, 1, timeout=seconds + 1):
-        used = 1
-    else:
-        try:
-            used = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(cache_key, 1, timeout=seconds + 1)
-            used = 1
+    # Most hits land in a window that has its counter already: one round trip. add() is
+    # atomic, so of two first requests racing to create the counter one counts on.
+    try:
+        used = cache.incr(cache_key)
+    except ValueError:
+        used = 1 if cache.add(cache_key, 1, timeout=seconds + 1) else cache.incr(cache_key)
     retry_after = int((window + 1) * seconds - now) + 1
     return Verdict(allowed=used <= count, retry_after=retry_after)
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from discussions.models import Club, Meeting, Poll
+from discussions.models import Club, Meeting, Membership, Poll
 
 FEED_TOKEN_SALT = "discussions.club-feed"
 
@@ -41,10 +41,16 @@ def club_for_member(user, slug: str) -> Club:
 
 def club_for_participant(user, slug: str) -> Club:
     """Acts that speak for the club (ballots, RSVPs): its members only, not visiting staff."""
-    club = club_for(user, slug)
-    if not club.is_member(user):
-        raise PermissionDenied("Join the club to take part.")
-    return club
+    membership = (
+        Membership.objects.select_related("club").filter(club__slug=slug, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is not None:
+        # A member sees their club, private or not: one query finds both.
+        return membership.club.remember_membership(user, membership)
+    club_for(user, slug)  # 404 if they may not even see it
+    raise PermissionDenied("Join the club to take part.")
 
 
 def club_for_organiser(user, slug: str) -> Club:
@@ -54,12 +60,13 @@ def club_for_organiser(user, slug: str) -> Club:
     return club
 
 
-def meeting_in(club: Club, pk: int) -> Meeting:
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("book", "section", "created_by", "source"),
-        club=club,
-        pk=pk,
-    )
+def meeting_in(club: Club, pk: int, *, for_display: bool = True) -> Meeting:
+    """The club's meeting, else 404. for_display=False skips loading what a page shows
+    of it (book, section, creator, source): an answer that only redirects needs none."""
+    meetings = Meeting.objects.all()
+    if for_display:
+        meetings = meetings.select_related("book", "section", "created_by", "source")
+    meeting = get_object_or_404(meetings, club=club, pk=pk)
     # The same club object, so its per-request memberships memo serves the meeting too.
     meeting.club = club
     return meeting

@@ -12,13 +12,14 @@ import functools
 import re
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
-from bookclub.request_memo import forget, memoised, peek, prefetch, read_through, remember
+from bookclub.request_memo import memoised, peek, prefetch, read_through, remember
+from bookclub.versions import entries_changed
 from catalog.cache import catalog_version
 from discussions.models import AgeVote, Flag, Follow, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
@@ -89,10 +90,7 @@ def flagged_by(user) -> frozenset[int]:
 
 
 def flag_row_changed(sender, instance, **_signal_arguments) -> None:
-    key = _flags_key(instance.reporter_id)
-    cache.delete(key)
-    forget(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    entries_changed(_flags_key(instance.reporter_id))
 
 
 def fill_viewer_actions(request: HttpRequest, personal: dict, markers: list[str]) -> dict:
@@ -340,14 +338,20 @@ def reader_progress(user, meeting):
 
 
 def progress_row_changed(sender, instance, **_signal_arguments) -> None:
-    key = _progress_key(instance.user_id, instance.book_id)
-    cache.delete(key)
-    forget(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    entries_changed(_progress_key(instance.user_id, instance.book_id))
 
 
 def _follow_key(thread_id: int, user_id: int) -> str:
     return f"follows:{thread_id}:{user_id}"
+
+
+def follows_thread(thread_id: int, user_id: int) -> bool:
+    """Whether the member follows the thread, cached until they follow or unfollow it."""
+    return read_through(
+        _follow_key(thread_id, user_id),
+        lambda: Follow.objects.filter(thread_id=thread_id, user_id=user_id).exists(),
+        PAGE_READ_TIMEOUT,
+    )
 
 
 def follow_row_changed(sender, instance, **_signal_arguments) -> None:
@@ -363,10 +367,7 @@ def follow_row_changed(sender, instance, **_signal_arguments) -> None:
     )
     if book_id is not None:
         keys.append(answers_key(book_id, instance.user_id))
-    for key in keys:
-        forget(key)
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+    entries_changed(*keys)
 
 
 def meeting_page_personal(request: HttpRequest, slug: str, pk: int) -> dict:
@@ -384,11 +385,7 @@ def meeting_page_personal(request: HttpRequest, slug: str, pk: int) -> dict:
         PAGE_READ_TIMEOUT,
     )
     thread = _meeting_thread(meeting, version)
-    following = thread is not None and read_through(
-        _follow_key(thread.pk, user.pk),
-        lambda: Follow.objects.filter(thread=thread, user=user).exists(),
-        PAGE_READ_TIMEOUT,
-    )
+    following = thread is not None and follows_thread(thread.pk, user.pk)
     initial = (
         {"section": progress.section_id, "page": progress.page, "percent": progress.percent}
         if progress

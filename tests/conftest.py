@@ -69,6 +69,33 @@ def member_client(client, member):
     return client
 
 
+def require_redis() -> str:
+    """The test Redis's URL; fails in CI (skips elsewhere) when Redis is not running."""
+    import socket
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return url
+    except OSError:
+        message = "Redis is not running on 127.0.0.1:6379"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def redis_cache():
+    """The production cache backend on a real Redis, under a prefix of its own."""
+    from bookclub.redis_cache import ReusedClientRedisCache
+
+    backend = ReusedClientRedisCache(require_redis(), {"KEY_PREFIX": f"test-{os.getpid()}"})
+    yield backend
+    client = backend._cache.get_client(write=True)
+    for key in client.scan_iter(f"test-{os.getpid()}:*"):
+        client.delete(key)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Real headless Chromium driven by Playwright (never a downloaded browser build)."""

@@ -16,9 +16,8 @@ import hashlib
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import transaction
 
-from bookclub.versions import read_version, version_changed
+from bookclub.versions import entries_changed, read_version, version_changed
 
 USER_CACHE_TIMEOUT = 60
 
@@ -28,9 +27,7 @@ def _key(user_id) -> str:
 
 
 def forget_cached_users(user_ids) -> None:
-    keys = [_key(pk) for pk in user_ids]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+    entries_changed(*[_key(pk) for pk in user_ids])
 
 
 def profile_key(username: str) -> str:
@@ -39,11 +36,9 @@ def profile_key(username: str) -> str:
 
 
 def user_row_changed(sender, instance, **_signal_arguments) -> None:
-    forget_cached_users([instance.pk])
-    # The public profile's cached member (accounts/views.py), by the name in its address.
-    key = profile_key(instance.username)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    # The member, and the public profile's cached member (accounts/views.py) by the name
+    # in its address.
+    entries_changed(_key(instance.pk), profile_key(instance.username))
 
 
 class CachedUserMixin:

@@ -7,14 +7,14 @@ top-level comment). Ordering by ``path`` is a depth-first walk with replies in
 posting order, so one indexed query (``root_id IN page``) ORDER BY path fetches
 a page of top-level comments with every descendant, on SQLite and PostgreSQL
 alike, and a subtree is a ``path`` prefix. Unlike a recursive CTE it needs no
-backend-specific SQL, and unlike treebeard it needs no extra dependency or
-global renumbering on insert.
+backend-specific SQL to read (PostgreSQL only saves a statement on insert), and
+unlike treebeard it needs no extra dependency or global renumbering on insert.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -133,6 +133,33 @@ class CommentQuerySet(models.QuerySet):
 
     def with_authors(self):
         return self.select_related("author", "source", "section")
+
+    def create_in_tree(self, *, parent: Comment | None = None, **fields) -> Comment:
+        """A new comment under `parent` (None: top level), its path and root set.
+
+        The path ends with the comment's own id. On PostgreSQL the id is drawn from the
+        table's sequence first, so the row goes in complete with one INSERT; elsewhere it
+        is inserted, then given its path (an ORM UPDATE with its signals cost ~1 ms more).
+        """
+        connection = connections[self.db]
+        prefix = parent.path if parent is not None else ""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
+                    [self.model._meta.db_table],
+                )
+                (pk,) = cursor.fetchone()
+            comment = self.model(pk=pk, parent=parent, **fields)
+            comment.path = f"{prefix}{pk:0{PATH_STEP}d}"
+            comment.root_id = parent.root_id if parent is not None else pk
+            comment.save(force_insert=True, using=self.db)
+            return comment
+        comment = self.create(parent=parent, **fields)
+        comment.path = f"{prefix}{comment.pk:0{PATH_STEP}d}"
+        comment.root_id = parent.root_id if parent is not None else comment.pk
+        comment.save(update_fields=["path", "root"])
+        return comment
 
 
 class Comment(models.Model):

@@ -18,7 +18,7 @@ from discussions.models import (
     ReadingSection,
     Thread,
 )
-from discussions.models.threads import PATH_STEP
+from discussions.personal import follows_thread
 from discussions.services.errors import DiscussionError, NotAllowed
 
 
@@ -39,6 +39,18 @@ def thread_for_book(*, book: Book) -> Thread:
     # commit, and a query there could fail (database gone) after the comment was saved.
     thread.book = book
     return thread
+
+
+def thread_for_book_slug(slug: str) -> Thread | None:
+    """The thread of the book with this slug, made if need be (None: no such book).
+
+    One query for the book and its thread once the thread exists (every post but a
+    book's first)."""
+    thread = Thread.objects.select_related("book").filter(book__slug=slug).first()
+    if thread is not None:
+        return thread
+    book = Book.objects.filter(slug=slug).first()
+    return thread_for_book(book=book) if book is not None else None
 
 
 def thread_for_meeting(*, meeting: Meeting) -> Thread:
@@ -77,7 +89,7 @@ def comment_create(
     body = body.strip()
     if not body:
         raise DiscussionError("Write something first.")
-    comment = Comment.objects.create(
+    comment = Comment.objects.create_in_tree(
         thread=thread,
         parent=parent,
         author=author,
@@ -87,15 +99,12 @@ def comment_create(
         section=section,
         fan_out_pending=not notifications_inline(),
     )
-    prefix = parent.path if parent is not None else ""
-    comment.path = f"{prefix}{comment.pk:0{PATH_STEP}d}"
-    comment.root_id = parent.root_id if parent is not None else comment.pk
-    comment.save(update_fields=["path", "root"])
     if parent is not None:
         Comment.objects.filter(pk__in=comment.ancestor_ids()).update(
             reply_count=F("reply_count") + 1
         )
-    Follow.objects.get_or_create(thread=thread, user=author)
+    if not follows_thread(thread.pk, author.pk):  # a member usually follows already
+        Follow.objects.get_or_create(thread=thread, user=author)
     if notifications_inline():
         notify_new_comment(comment=comment)
     return comment

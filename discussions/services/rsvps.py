@@ -24,6 +24,14 @@ def _has_free_seat(meeting: Meeting) -> bool:
     return meeting.rsvps.filter(response=RSVP.Response.GOING).count() < meeting.capacity
 
 
+def _answers_alike(current: str, answer: str) -> bool:
+    """Whether `answer` would leave an RSVP of `current` as it is (going to a full meeting
+    while on its waitlist stays on the waitlist)."""
+    if answer == RSVP.Response.GOING:
+        return current in (RSVP.Response.GOING, RSVP.Response.WAITLISTED)
+    return current == answer
+
+
 def waitlist_promote(*, meeting: Meeting) -> list[RSVP]:
     """Move waitlisted members into free seats, first come first served. Call with the lock held."""
     promoted = []
@@ -51,6 +59,15 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
         raise ValidationError("Choose going, maybe or can't go.")
     if not meeting.club.is_member(user):
         raise PermissionDenied("Join the club to RSVP.")
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting has been cancelled.")
+    if meeting.has_ended():
+        raise ValidationError("This meeting is over.")
+    # Answering again what one answered before changes nothing: no need to queue for the
+    # meeting's lock behind everyone who does change their answer.
+    current = RSVP.objects.filter(meeting=meeting, user=user).first()
+    if current is not None and _answers_alike(current.response, response):
+        return current
     with transaction.atomic():
         meeting = _lock(meeting)
         if meeting.is_cancelled:
@@ -61,9 +78,9 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
             meeting=meeting, user=user
         )
         was_going = rsvp.response == RSVP.Response.GOING
+        if rsvp.pk is not None and _answers_alike(rsvp.response, response):
+            return rsvp  # changed to this meanwhile, by another request
         if response == RSVP.Response.GOING:
-            if rsvp.response in (RSVP.Response.GOING, RSVP.Response.WAITLISTED):
-                return rsvp
             if _has_free_seat(meeting):
                 rsvp.response, rsvp.waitlist_position = RSVP.Response.GOING, None
             else:

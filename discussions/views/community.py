@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -127,11 +127,12 @@ def book_comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A top-level comment on the book (its thread is created with the first one)."""
     from discussions.views.threads import comment_posted
 
-    book = get_object_or_404(Book, slug=slug)
+    thread = comment_services.thread_for_book_slug(slug)
+    if thread is None:
+        raise Http404("No such book.")
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render(request, book, "comment-form", status=400, comment_form=form)
-    thread = comment_services.thread_for_book(book=book)
+        return _render(request, thread.book, "comment-form", status=400, comment_form=form)
     try:
         comment = comment_services.comment_create(
             thread=thread, author=request.user, body=form.cleaned_data["body"]

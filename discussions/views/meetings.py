@@ -213,7 +213,7 @@ def meeting_comment_create(request: HtmxHttpRequest, slug: str, pk: int) -> Http
 def meeting_rsvp(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Going / maybe / can't go; "going" to a full meeting joins the waitlist."""
     club = permissions.club_for_participant(request.user, slug)
-    meeting = permissions.meeting_in(club, pk)
+    meeting = permissions.meeting_in(club, pk, for_display=bool(request.htmx))
     form = RSVPForm(request.POST)
     status = 200
     if not form.is_valid():

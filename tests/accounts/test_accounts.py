@@ -125,6 +125,30 @@ def test_profile_rejects_an_unknown_time_zone_with_a_field_error(member_client, 
 
 
 @pytest.mark.django_db
+def test_saving_the_profile_leaves_columns_it_does_not_edit(member_client, member):
+    from django.utils import timezone
+
+    # A log-in on another device lands after this form loaded the member.
+    moment = timezone.now().replace(microsecond=0)
+    type(member).objects.filter(pk=member.pk).update(last_login=moment)
+    member_client.post("/profile/", {"display_name": "Kathy H.", "time_zone": "Asia/Tokyo"})
+    member.refresh_from_db()
+    assert member.display_name == "Kathy H." and member.time_zone == "Asia/Tokyo"
+    assert member.last_login == moment
+
+
+def test_profile_forms_share_the_time_zone_list_but_not_their_widgets():
+    from bookclub.accounts.forms import ProfileForm
+
+    first, second = ProfileForm(), ProfileForm()
+    first_zone, second_zone = first.fields["time_zone"], second.fields["time_zone"]
+    assert first_zone.choices is second_zone.choices  # not copied per form
+    first_zone.widget.attrs["class"] = "only-here"
+    assert "class" not in second_zone.widget.attrs
+    assert "Europe/London" in second["time_zone"].as_widget()
+
+
+@pytest.mark.django_db
 def test_profile_bio_is_escaped(member_client, member, client):
     member_client.post(
         "/profile/", {"display_name": "<b>x</b>", "bio": "<script>alert(1)</script>"}

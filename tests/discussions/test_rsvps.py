@@ -57,6 +57,23 @@ def test_saying_going_twice_keeps_your_place(full_house):
     assert rsvp_set(meeting=meeting, user=c, response=GOING).waitlist_position == 1
 
 
+def test_answering_again_as_before_changes_nothing_and_waits_for_no_lock(full_house):
+    from django.test.utils import CaptureQueriesContext
+
+    meeting, (a, b, c, _) = full_house
+    for user in (a, b, c):
+        rsvp_set(meeting=meeting, user=user, response=GOING)
+    before = {r.pk: r.updated_at for r in meeting.rsvps.all()}
+    with CaptureQueriesContext(connection) as captured:
+        assert rsvp_set(meeting=meeting, user=a, response=GOING).response == GOING
+        assert rsvp_set(meeting=meeting, user=c, response=GOING).waitlist_position == 1
+    assert {r.pk: r.updated_at for r in meeting.rsvps.all()} == before
+    assert not [q for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    # A changed answer is still stored, and frees the seat for the first in line.
+    rsvp_set(meeting=meeting, user=a, response=MAYBE)
+    assert meeting.rsvps.get(user=c).response == GOING
+
+
 def test_raising_capacity_promotes_the_waitlist(full_house):
     from discussions.services.meetings import meeting_update
 

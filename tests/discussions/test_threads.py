@@ -20,6 +20,16 @@ def test_replies_nest_and_keep_their_path_order(member, post):
     assert top.reply_count == 3
 
 
+def test_a_new_comment_is_stored_with_its_path_and_root_in_the_database(member, post):
+    top = post(member, "top")
+    reply = post(member, "reply", parent=top)
+    stored = {c.pk: (c.path, c.root_id) for c in Comment.objects.filter(root=top)}
+    assert stored == {
+        top.pk: (f"{top.pk:010d}", top.pk),
+        reply.pk: (f"{top.pk:010d}{reply.pk:010d}", top.pk),
+    }
+
+
 def test_deleting_a_parent_keeps_its_replies(member, make_user, post):
     other = make_user()
     parent = post(member, "parent")

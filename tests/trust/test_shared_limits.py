@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bookclub.middleware import database_unreachable
-from tests.conftest import clean_environ
+from tests.conftest import clean_environ, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -42,14 +41,6 @@ for _ in range(int(sys.argv[1])):
 """
 
 
-def redis_is_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def run_process(code: str, env: dict, *args: str) -> str:
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code, *args],
@@ -64,11 +55,7 @@ def run_process(code: str, env: dict, *args: str) -> str:
 
 
 def test_failed_logins_are_counted_across_two_app_processes(tmp_path):
-    if not redis_is_up():
-        message = "Redis is not running on 127.0.0.1:6379"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_redis()
     env = {
         **clean_environ(),
         "DJANGO_SETTINGS_MODULE": "bookclub.settings",
