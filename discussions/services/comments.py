@@ -89,6 +89,8 @@ def comment_create(
     body = body.strip()
     if not body:
         raise DiscussionError("Write something first.")
+    if not follows_thread(thread.pk, author.pk):  # a member usually follows already
+        Follow.objects.get_or_create(thread=thread, user=author)
     comment = Comment.objects.create_in_tree(
         thread=thread,
         parent=parent,
@@ -99,14 +101,15 @@ def comment_create(
         section=section,
         fan_out_pending=not notifications_inline(),
     )
+    if notifications_inline():
+        notify_new_comment(comment=comment)
     if parent is not None:
+        # Last before the commit: from here the ancestors' rows stay locked until it, and
+        # every other reply below them waits for that lock (bench: all replies to one
+        # busy comment).
         Comment.objects.filter(pk__in=comment.ancestor_ids()).update(
             reply_count=F("reply_count") + 1
         )
-    if not follows_thread(thread.pk, author.pk):  # a member usually follows already
-        Follow.objects.get_or_create(thread=thread, user=author)
-    if notifications_inline():
-        notify_new_comment(comment=comment)
     return comment
 
 
