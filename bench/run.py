@@ -118,10 +118,10 @@ def build_dataset(args, report: Report) -> dict[str, str]:
     dataset.migrate()
     step(f"dataset: small ({dataset.SMALL})")
     facts = dataset.build(dataset.SMALL, seed=args.seed)
-    small = queries.count_all(PAGES, WRITE_ACTIONS, facts)
+    small = queries.count_all(PAGES, WRITE_ACTIONS, facts, args.seed)
     step(f"dataset: full ({args.sizes})")
     facts = dataset.build(args.sizes, seed=args.seed)
-    full = queries.count_all(PAGES, WRITE_ACTIONS, facts)
+    full = queries.count_all(PAGES, WRITE_ACTIONS, facts, args.seed)
     args.query_counts = (small, full)
     query_checks(report, small, full, budget=QUERY_BUDGET)
     return facts
