@@ -96,3 +96,62 @@ def test_after_a_post_the_redirect_is_built_without_a_query(book, django_assert_
     thread = thread_for_book(book=book)
     with django_assert_num_queries(0):
         assert thread.get_absolute_url() == book.get_absolute_url()
+
+
+@pytest.fixture
+def database_lost_after_the_write(monkeypatch):
+    """The database goes away the moment a comment is stored: any query after it fails
+    until the test calls the function this fixture gives (the database is back)."""
+    from django.db import OperationalError, connection
+
+    from discussions.services import comments
+
+    real_comment_create = comments.comment_create
+    lost = []
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def write_then_lose_the_database(**arguments):
+        comment = real_comment_create(**arguments)
+        lost.append(connection.execute_wrapper(refuse))
+        lost[-1].__enter__()
+        return comment
+
+    def end():
+        while lost:
+            lost.pop().__exit__(None, None, None)
+
+    monkeypatch.setattr(comments, "comment_create", write_then_lose_the_database)
+    yield end
+    end()
+
+
+@pytest.mark.parametrize("where", ["book", "book reply", "meeting", "meeting reply"])
+def test_a_stored_post_is_answered_as_stored_even_if_the_database_goes_away(
+    where, member, member_client, book, make_club, make_meeting, database_lost_after_the_write
+):
+    """Every post's answer is built from what was loaded before the write: a 503 for a
+    comment that was saved would make the member post it again (the bench caught one)."""
+    from discussions.models import Comment
+    from discussions.services.comments import (
+        comment_create,
+        thread_for_book,
+        thread_for_meeting,
+    )
+
+    meeting = make_meeting(make_club(members=[member]), book=book)
+    if where.startswith("book"):
+        thread, url = thread_for_book(book=book), f"/books/{book.slug}/comments/"
+    else:
+        thread = thread_for_meeting(meeting=meeting)
+        url = f"/clubs/{meeting.club.slug}/meetings/{meeting.pk}/comments/"
+    if where.endswith("reply"):
+        parent = comment_create(thread=thread, author=member, body="First")
+        database_lost_after_the_write()  # that one was not the post under test
+        url = f"/comments/{parent.pk}/reply/"
+    response = member_client.post(url, {"body": "Stored before the outage"})
+    database_lost_after_the_write()  # the database is back
+    assert response.status_code == 302
+    assert response["Location"].startswith(thread.get_absolute_url())
+    assert Comment.objects.filter(body="Stored before the outage").count() == 1
