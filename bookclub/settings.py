@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "bookclub.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bookclub.accounts.middleware.MemberPrefetchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,16 +103,17 @@ CATALOG_POST_IMPORT_STEPS = [
 CATALOG_BOOK_JSONLD_EXTENSIONS = ["discussions.jsonld.community_jsonld"]
 # Version numbers of other apps' data shown on a book page; a visitor's cached page is
 # keyed by them (book id -> int).
-CATALOG_BOOK_PAGE_VERSIONS = ["discussions.cache.community_version"]
+CATALOG_BOOK_PAGE_VERSION_KEYS = ["discussions.cache.community_version_key"]
 # The book page is rendered once for every member and personalised per request
 # (bookclub.shared_pages): other apps' context for its holes, and their marker fillers.
 CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
 CATALOG_BOOK_PAGE_FILLERS = {"viewer-actions": "discussions.personal.fill_viewer_actions"}
 # What every shared page's holes may use (functions of the request): the header's badge.
 SHARED_PAGE_CONTEXT = ["discussions.personal.header_context"]
-# Cache keys every shared page reads (functions of the request), fetched in its first
-# round trip: the header's badge and the reader's flags.
-SHARED_PAGE_FIRST_READS = ["discussions.personal.header_first_reads"]
+# Cache keys every signed-in request reads (functions of the member's id), fetched in one
+# round trip with the member themself (bookclub.accounts.middleware): the header's badge
+# and the reader's flags.
+MEMBER_FIRST_READS = ["discussions.personal.header_first_reads"]
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

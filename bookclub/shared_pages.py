@@ -275,8 +275,8 @@ def member_page_cache(
     key_for(request, *args, **kwargs): the page's data versions, or None not to share.
     params: the query parameters the view reads (part of the key; others are ignored).
     personal_context(request, *args, **kwargs): what the page's holes and fillers need.
-    first_reads(request, *args, **kwargs): cache keys the page reads first; they are
-    fetched in one round trip with those of SHARED_PAGE_FIRST_READS (the header's).
+    first_reads(request, *args, **kwargs): cache keys the page reads first, fetched in
+    one round trip (the header's were fetched with the member: MEMBER_FIRST_READS).
     """
     fillers = fillers or {}
 
@@ -285,14 +285,8 @@ def member_page_cache(
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _shareable_request(request):
                 return view(request, *args, **kwargs)
-            prefetch(
-                [
-                    key
-                    for path in getattr(settings, "SHARED_PAGE_FIRST_READS", [])
-                    for key in import_string(path)(request)
-                ]
-                + (first_reads(request, *args, **kwargs) if first_reads else [])
-            )
+            if first_reads:  # fetched already by MemberPrefetchMiddleware, unless absent
+                prefetch(first_reads(request, *args, **kwargs))
             key = key_for(request, *args, **kwargs)
             if not key:
                 return view(request, *args, **kwargs)
@@ -313,6 +307,9 @@ def member_page_cache(
                 personalise(segments, request, personal, fillers), content_type=content_type
             )
 
+        # For bookclub.accounts.middleware.MemberPrefetchMiddleware (decorators that use
+        # functools.wraps carry it outwards).
+        wrapped.shared_page_first_reads = first_reads
         return wrapped
 
     return decorator

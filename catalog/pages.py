@@ -8,6 +8,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 
+from bookclub.versions import read_version
+from catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from catalog.cache import cached_catalog_context, catalog_version
 from catalog.jsonld import catalog_book_jsonld
 from catalog.models import Book, CriticReview, Description
@@ -33,6 +35,7 @@ def book_page_fragments(book: Book) -> dict:
 # slug -> id under a catalog version, in this process's memory: the version is read from
 # the shared cache on every request, so an entry is as fresh as Redis's and saves a trip.
 _book_ids: dict[tuple[str, int], int | None] = {}
+_latest_book_ids: dict[str, int] = {}  # slug -> id at the latest version seen
 _BOOK_IDS_KEPT = 4096
 
 
@@ -48,22 +51,42 @@ def _book_id(slug: str, *, version: int | None = None) -> int | None:
     )
     if len(_book_ids) >= _BOOK_IDS_KEPT:
         _book_ids.clear()
+        _latest_book_ids.clear()
     _book_ids[(slug, version)] = book_id
+    if book_id is not None:
+        _latest_book_ids[slug] = book_id
     return book_id
+
+
+def _book_version_keys(book_id: int) -> list[str]:
+    """The cache keys of other apps' data versions about the book (settings'
+    CATALOG_BOOK_PAGE_VERSION_KEYS: the community section's)."""
+    return [
+        import_string(path)(book_id)
+        for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSION_KEYS", [])
+    ]
 
 
 def book_page_visitor_key(request, slug: str) -> str | None:
     """The key of a visitor's whole book page: catalog version plus the versions of other
-    apps' data about the book (CATALOG_BOOK_PAGE_VERSIONS: the community section)."""
+    apps' data about the book (the community section)."""
     version = catalog_version()
     book_id = _book_id(slug, version=version)
     if book_id is None:
         return None
-    versions = ".".join(
-        str(import_string(path)(book_id))
-        for path in getattr(settings, "CATALOG_BOOK_PAGE_VERSIONS", [])
-    )
+    versions = ".".join(str(read_version(key)) for key in _book_version_keys(book_id))
     return f"book-page:{book_id}:c{version}:v{versions}"
+
+
+def book_page_first_reads(request, slug: str) -> list[str]:
+    """What the member's book page reads first, fetched in one round trip: the catalog's
+    version and, for the book this slug named last time (a slug seldom changes; when it
+    has, the read just misses and is made again), the other apps' versions."""
+    keys = [CATALOG_VERSION_KEY]
+    book_id = _latest_book_ids.get(slug)
+    if book_id is not None:
+        keys += _book_version_keys(book_id)
+    return keys
 
 
 def book_page_member_key(request, slug: str) -> str | None:

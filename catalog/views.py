@@ -14,13 +14,13 @@ from django_htmx.middleware import HtmxDetails
 from bookclub.shared_pages import member_page_cache
 from bookclub.visitor_cache import visitor_page_cache
 from catalog import isbn as isbn_rules
-from catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from catalog.cache import catalog_version
 from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
 from catalog.pages import (
     book_page_context,
     book_page_fillers,
+    book_page_first_reads,
     book_page_fragments,
     book_page_member_key,
     book_page_personal,
@@ -99,7 +99,7 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
     book_page_personal,
     fillers=book_page_fillers(),
     params=THREAD_PARAMS,
-    first_reads=lambda request, slug: [CATALOG_VERSION_KEY],
+    first_reads=book_page_first_reads,
 )
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""

@@ -16,17 +16,17 @@ from bookclub.versions import read_version, version_changed
 COMMUNITY_TIMEOUT = 60 * 10
 
 
-def _key(book_id: int) -> str:
+def community_version_key(book_id: int) -> str:
     return f"community:version:{book_id}"
 
 
 def community_version(book_id: int) -> int:
-    return read_version(_key(book_id))
+    return read_version(community_version_key(book_id))
 
 
 def community_changed(book_id: int | None) -> None:
     if book_id is not None:
-        version_changed(_key(book_id))
+        version_changed(community_version_key(book_id))
 
 
 def community_key(book_id: int, name: str) -> str:

@@ -405,7 +405,7 @@ def meeting_page_personal(request: HttpRequest, slug: str, pk: int) -> dict:
     }
 
 
-def header_first_reads(request: HttpRequest) -> list[str]:
+def header_first_reads(user_id) -> list[str]:
     from discussions.services.notifications import badge_key
 
-    return [badge_key(request.user.pk), _flags_key(request.user.pk)]
+    return [badge_key(user_id), _flags_key(user_id)]

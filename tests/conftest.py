@@ -28,12 +28,13 @@ CHROMIUM_ARGS = [
 def _fresh_cache():
     """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
     from bookclub.shared_pages import filled_holes, local_pages
-    from catalog.pages import _book_ids
+    from catalog.pages import _book_ids, _latest_book_ids
 
-    for memory in (cache, local_pages, filled_holes, _book_ids):
+    memories = (cache, local_pages, filled_holes, _book_ids, _latest_book_ids)
+    for memory in memories:
         memory.clear()
     yield
-    for memory in (cache, local_pages, filled_holes, _book_ids):
+    for memory in memories:
         memory.clear()
 
 

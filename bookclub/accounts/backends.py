@@ -17,6 +17,7 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
+from bookclub.request_memo import memoised, remember
 from bookclub.versions import entries_changed, read_version, version_changed
 
 USER_CACHE_TIMEOUT = 60
@@ -41,14 +42,21 @@ def user_row_changed(sender, instance, **_signal_arguments) -> None:
     entries_changed(_key(instance.pk), profile_key(instance.username))
 
 
+def user_cache_key(user_id) -> str:
+    return _key(user_id)
+
+
 class CachedUserMixin:
     def get_user(self, user_id):
-        user = cache.get(_key(user_id))
+        key = _key(user_id)
+        # Usually fetched already, with the header's reads (MemberPrefetchMiddleware).
+        user = memoised(key, lambda: cache.get(key))
         if user is None:
             user = super().get_user(user_id)
             if user is None:
                 return None
-            cache.set(_key(user_id), user, USER_CACHE_TIMEOUT)
+            cache.set(key, user, USER_CACHE_TIMEOUT)
+            remember(key, user)
         # Checked on every request, cached or not: an inactive member is never let in.
         return user if self.user_can_authenticate(user) else None
 
@@ -78,8 +86,6 @@ class CachedPermissionsMixin:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
         if not hasattr(user_obj, "_perm_cache"):
-            from bookclub.request_memo import memoised, remember
-
             key = permissions_key(user_obj.pk)
             permissions = memoised(key, lambda: cache.get(key))
             if permissions is None:

@@ -32,12 +32,18 @@ def book_title(book) -> str:
 def home_meetings(context) -> dict:
     """Home page: the member's upcoming meetings across clubs, or public ones for visitors."""
     user = context["user"]
-    if user.is_authenticated:
-        # Their clubs' meetings: membership implies visibility, and the simpler query
-        # plans in a fraction of the time (the planner weighed six joins per page).
-        meetings = Meeting.objects.upcoming().attended_by(user)
-    else:
-        meetings = Meeting.objects.upcoming().visible_to(user)
+
+    def listing():
+        # Built only when the cached fragment below is missing (the template calls it):
+        # making the queryset cost a signed-in home page ~0.3 ms even when unused.
+        if user.is_authenticated:
+            # Their clubs' meetings: membership implies visibility, and the simpler query
+            # plans in a fraction of the time (the planner weighed six joins per page).
+            meetings = Meeting.objects.upcoming().attended_by(user)
+        else:
+            meetings = Meeting.objects.upcoming().visible_to(user)
+        return meetings.for_listing()[:HOME_MEETINGS_LIMIT]
+
     # The rendered list is cached per reader under the club and catalog versions and the
     # minute (a meeting that has just ended leaves the list within a minute).
     fragment_key = ":".join(
@@ -51,6 +57,6 @@ def home_meetings(context) -> dict:
     )
     return {
         "user": user,
-        "meetings": meetings.for_listing()[:HOME_MEETINGS_LIMIT],
+        "meetings": listing,
         "fragment_key": fragment_key,
     }

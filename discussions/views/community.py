@@ -12,6 +12,7 @@ from bookclub.visitor_cache import visitor_page_cache
 from catalog.models import Book
 from catalog.pages import (
     book_page_fillers,
+    book_page_first_reads,
     book_page_member_key,
     book_page_personal,
     book_page_visitor_key,
@@ -78,6 +79,7 @@ def _community_page_key(key_for):
     book_page_personal,
     fillers=book_page_fillers(),
     params=THREAD_PARAMS,
+    first_reads=book_page_first_reads,
 )
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community section on its own page (also the no-JS target of every form)."""

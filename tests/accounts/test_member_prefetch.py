@@ -1,0 +1,102 @@
+"""A signed-in page fetches the member, the header's reads and the page's first reads from
+the cache in one round trip (bookclub.accounts.middleware.MemberPrefetchMiddleware)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.conftest import require_redis
+
+
+@pytest.fixture
+def book(db):
+    from catalog.models import Book
+
+    return Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
+
+
+@pytest.fixture
+def redis_as_the_cache(settings):
+    """The production cache backend on a real Redis, as the site's default cache."""
+    prefix = f"test-prefetch-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "bookclub.redis_cache.ReusedClientRedisCache",
+            "LOCATION": require_redis(),
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def commands_sent(monkeypatch, request_page) -> list[str]:
+    client = cache._cache.get_client(write=True)
+    sent = []
+    real_execute = client.execute_command
+
+    def execute_and_note(*args, **options):
+        sent.append(args[0])
+        return real_execute(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", execute_and_note)
+    request_page()
+    monkeypatch.undo()
+    return sent
+
+
+@pytest.mark.django_db
+def test_a_members_book_page_asks_the_cache_twice_once_warm(
+    redis_as_the_cache, monkeypatch, member, book
+):
+    reader = Client()
+    reader.force_login(member)
+    for _ in range(2):  # the shared page, the member and their reads are cached now
+        assert reader.get(book.get_absolute_url()).status_code == 200
+
+    sent = commands_sent(monkeypatch, lambda: reader.get(book.get_absolute_url()))
+    # One MGET: the member, the header's badge and flags, the catalog's and the book's
+    # community's versions; one more for what the community section keys by them.
+    assert sent == ["MGET", "MGET"]
+
+
+@pytest.mark.django_db
+def test_the_member_read_first_is_still_checked_against_the_session(
+    redis_as_the_cache, member, book
+):
+    reader = Client()
+    reader.force_login(member)
+    assert "Log out" in reader.get(book.get_absolute_url()).content.decode()
+    member.set_password("a new and different password")
+    member.save()  # every session made with the old password ends
+    response = reader.get(book.get_absolute_url())
+    assert "Log out" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_times_are_shown_in_the_members_own_zone(redis_as_the_cache, member, client):
+    from django.utils import timezone
+
+    member.time_zone = "Asia/Tokyo"
+    member.save()
+    client.force_login(member)
+    seen = {}
+
+    def note_zone(sender, **kwargs):
+        seen["zone"] = timezone.get_current_timezone_name()
+
+    from django.test.signals import template_rendered
+
+    template_rendered.connect(note_zone)
+    try:
+        client.get("/")
+    finally:
+        template_rendered.disconnect(note_zone)
+    assert seen["zone"] == "Asia/Tokyo"
+    assert timezone.get_current_timezone_name() == "UTC"  # not left behind for the next
