@@ -97,6 +97,20 @@ def redis_cache():
         client.delete(key)
 
 
+def note_redis_commands(backend, monkeypatch) -> list[str]:
+    """From now on, the names of the commands `backend` (a Redis cache) sends, in order."""
+    client = backend._cache.get_client(write=True)
+    sent: list[str] = []
+    real_execute = client.execute_command
+
+    def execute_and_note(*args, **options):
+        sent.append(args[0])
+        return real_execute(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", execute_and_note)
+    return sent
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Real headless Chromium driven by Playwright (never a downloaded browser build)."""

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.conftest import require_redis
+from tests.conftest import note_redis_commands, require_redis
 
 
 @pytest.fixture
@@ -36,21 +36,6 @@ def redis_as_the_cache(settings):
         client.delete(key)
 
 
-def commands_sent(monkeypatch, request_page) -> list[str]:
-    client = cache._cache.get_client(write=True)
-    sent = []
-    real_execute = client.execute_command
-
-    def execute_and_note(*args, **options):
-        sent.append(args[0])
-        return real_execute(*args, **options)
-
-    monkeypatch.setattr(client, "execute_command", execute_and_note)
-    request_page()
-    monkeypatch.undo()
-    return sent
-
-
 @pytest.mark.django_db
 def test_a_members_book_page_asks_the_cache_twice_once_warm(
     redis_as_the_cache, monkeypatch, member, book
@@ -60,7 +45,8 @@ def test_a_members_book_page_asks_the_cache_twice_once_warm(
     for _ in range(2):  # the shared page, the member and their reads are cached now
         assert reader.get(book.get_absolute_url()).status_code == 200
 
-    sent = commands_sent(monkeypatch, lambda: reader.get(book.get_absolute_url()))
+    sent = note_redis_commands(cache, monkeypatch)
+    reader.get(book.get_absolute_url())
     # One MGET: the member, the header's badge and flags, the catalog's and the book's
     # community's versions; one more for what the community section keys by them.
     assert sent == ["MGET", "MGET"]

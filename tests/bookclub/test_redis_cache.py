@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import note_redis_commands
+
 
 def test_incr_adds_to_a_counter_and_returns_the_new_value(redis_cache):
     redis_cache.set("clicks", 41)
@@ -27,15 +29,7 @@ def test_incr_keeps_the_counters_expiry(redis_cache):
 
 def test_incr_is_one_round_trip(redis_cache, monkeypatch):
     redis_cache.set("hits", 1)
-    client = redis_cache._cache.get_client(write=True)
     redis_cache.incr("hits")  # the first call loads the script into the server
-    sent = []
-    real_execute = client.execute_command
-
-    def execute_and_note(*args, **options):
-        sent.append(args[0])
-        return real_execute(*args, **options)
-
-    monkeypatch.setattr(client, "execute_command", execute_and_note)
+    sent = note_redis_commands(redis_cache, monkeypatch)
     assert redis_cache.incr("hits") == 3
     assert sent == ["EVALSHA"]
