@@ -208,6 +208,11 @@ def meeting_page_first_reads(request: HttpRequest, slug: str, pk: int) -> list[s
     ]
 
 
+# meeting id -> (its book's id, its thread's id) as this process last read them.
+_meeting_ids_seen: dict[int, tuple[int, int | None]] = {}
+MEETING_IDS_KEPT = 4096
+
+
 def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
     """The shared meeting page's key, after the same access rule as the view (a hidden
     club is a 404 here too, see Club.is_visible_to); None where the page must be rendered
@@ -226,6 +231,10 @@ def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
     # the versions (meeting_page_first_reads), what they key, what the meeting leads to.
     clubs = clubs_version()
     known_version = peek(meeting_version_key(pk))  # found above, or None
+    # The reader's progress and follow are keyed by the meeting's book and thread, known
+    # only once the meeting is read: ask for them with the rest by the ids this process
+    # saw last (a wrong guess only misses, and they are asked for again below).
+    book_id, thread_id = _meeting_ids_seen.get(pk, (None, None))
     prefetch(
         [
             f"club-by-slug:{slug}:k{clubs}",
@@ -242,6 +251,8 @@ def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
             if known_version is not None
             else []
         )
+        + ([_progress_key(user.pk, book_id)] if book_id is not None else [])
+        + ([_follow_key(thread_id, user.pk)] if thread_id is not None else [])
     )
     club = read_through(
         f"club-by-slug:{slug}:k{clubs}",
@@ -274,6 +285,9 @@ def meeting_page_key(request: HttpRequest, slug: str, pk: int) -> str | None:
         return None  # organisers' controls and forms are theirs alone
     version = meeting_version(meeting.pk)
     thread = _meeting_thread(meeting, version)
+    if len(_meeting_ids_seen) >= MEETING_IDS_KEPT:
+        _meeting_ids_seen.clear()
+    _meeting_ids_seen[meeting.pk] = (meeting.book_id, thread.pk if thread is not None else None)
     prefetch(
         [_progress_key(user.pk, meeting.book_id)]
         + ([_follow_key(thread.pk, user.pk)] if thread is not None else [])

@@ -29,8 +29,9 @@ def _fresh_cache():
     """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
     from bookclub.shared_pages import filled_holes, local_pages
     from catalog.pages import _book_ids, _latest_book_ids
+    from discussions.personal import _meeting_ids_seen
 
-    memories = (cache, local_pages, filled_holes, _book_ids, _latest_book_ids)
+    memories = (cache, local_pages, filled_holes, _book_ids, _latest_book_ids, _meeting_ids_seen)
     for memory in memories:
         memory.clear()
     yield
@@ -94,6 +95,23 @@ def redis_cache():
     yield backend
     client = backend._cache.get_client(write=True)
     for key in client.scan_iter(f"test-{os.getpid()}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def redis_as_the_cache(settings):
+    """The production cache backend on a real Redis, as the site's default cache."""
+    prefix = f"test-site-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "bookclub.redis_cache.ReusedClientRedisCache",
+            "LOCATION": require_redis(),
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
 
 

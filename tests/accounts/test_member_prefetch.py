@@ -3,13 +3,11 @@ the cache in one round trip (bookclub.accounts.middleware.MemberPrefetchMiddlewa
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.conftest import note_redis_commands, require_redis
+from tests.conftest import note_redis_commands
 
 
 @pytest.fixture
@@ -17,23 +15,6 @@ def book(db):
     from catalog.models import Book
 
     return Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
-
-
-@pytest.fixture
-def redis_as_the_cache(settings):
-    """The production cache backend on a real Redis, as the site's default cache."""
-    prefix = f"test-prefetch-{os.getpid()}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "bookclub.redis_cache.ReusedClientRedisCache",
-            "LOCATION": require_redis(),
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
 
 
 @pytest.mark.django_db

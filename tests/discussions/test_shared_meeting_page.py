@@ -134,3 +134,23 @@ def test_recording_progress_and_unfollowing_show_on_your_next_page(members, make
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "You have read: <strong>finished Part One" in html
     assert "Follow thread" in html and "Unfollow thread" not in html
+
+
+def test_a_members_meeting_page_asks_the_cache_twice_once_warm(
+    redis_as_the_cache, monkeypatch, members, meeting
+):
+    from django.core.cache import cache
+
+    from tests.conftest import note_redis_commands
+
+    ada, _ = members
+    thread_for_meeting(meeting=meeting)
+    reader = Client()
+    reader.force_login(ada)
+    for _ in range(2):  # the shared page and Ada's reads are cached now
+        assert reader.get(meeting.get_absolute_url()).status_code == 200
+    sent = note_redis_commands(cache, monkeypatch)
+    assert reader.get(meeting.get_absolute_url()).status_code == 200
+    # The member, the header's and the page's versions; then the club, membership,
+    # meeting, RSVP, thread, progress and follow they key (the last two by the ids seen).
+    assert sent == ["MGET", "MGET"]
