@@ -23,12 +23,12 @@ from bookclub.versions import entries_changed, read_version, version_changed
 USER_CACHE_TIMEOUT = 60
 
 
-def _key(user_id) -> str:
+def user_cache_key(user_id) -> str:
     return f"auth:user:{user_id}"
 
 
 def forget_cached_users(user_ids) -> None:
-    entries_changed(*[_key(pk) for pk in user_ids])
+    entries_changed(*[user_cache_key(pk) for pk in user_ids])
 
 
 def profile_key(username: str) -> str:
@@ -39,16 +39,12 @@ def profile_key(username: str) -> str:
 def user_row_changed(sender, instance, **_signal_arguments) -> None:
     # The member, and the public profile's cached member (accounts/views.py) by the name
     # in its address.
-    entries_changed(_key(instance.pk), profile_key(instance.username))
-
-
-def user_cache_key(user_id) -> str:
-    return _key(user_id)
+    entries_changed(user_cache_key(instance.pk), profile_key(instance.username))
 
 
 class CachedUserMixin:
     def get_user(self, user_id):
-        key = _key(user_id)
+        key = user_cache_key(user_id)
         # Usually fetched already, with the header's reads (MemberPrefetchMiddleware).
         user = memoised(key, lambda: cache.get(key))
         if user is None:

@@ -142,7 +142,6 @@ class CommentQuerySet(models.QuerySet):
         is inserted, then given its path (an ORM UPDATE with its signals cost ~1 ms more).
         """
         connection = connections[self.db]
-        prefix = parent.path if parent is not None else ""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -151,13 +150,11 @@ class CommentQuerySet(models.QuerySet):
                 )
                 (pk,) = cursor.fetchone()
             comment = self.model(pk=pk, parent=parent, **fields)
-            comment.path = f"{prefix}{pk:0{PATH_STEP}d}"
-            comment.root_id = parent.root_id if parent is not None else pk
+            comment.place_in_tree(parent)
             comment.save(force_insert=True, using=self.db)
             return comment
         comment = self.create(parent=parent, **fields)
-        comment.path = f"{prefix}{comment.pk:0{PATH_STEP}d}"
-        comment.root_id = parent.root_id if parent is not None else comment.pk
+        comment.place_in_tree(parent)
         comment.save(update_fields=["path", "root"])
         return comment
 
@@ -265,6 +262,12 @@ class Comment(models.Model):
         if self.author_id:
             return self.author.public_name
         return self.imported_handle or "[deleted]"
+
+    def place_in_tree(self, parent: Comment | None) -> None:
+        """Set path and root from the comment's id (already given) and its parent's."""
+        prefix = parent.path if parent is not None else ""
+        self.path = f"{prefix}{self.pk:0{PATH_STEP}d}"
+        self.root_id = parent.root_id if parent is not None else self.pk
 
     def ancestor_ids(self) -> list[int]:
         return [

@@ -41,16 +41,10 @@ def thread_for_book(*, book: Book) -> Thread:
     return thread
 
 
-def thread_for_book_slug(slug: str) -> Thread | None:
-    """The thread of the book with this slug, made if need be (None: no such book).
-
-    One query for the book and its thread once the thread exists (every post but a
-    book's first)."""
-    thread = Thread.objects.select_related("book").filter(book__slug=slug).first()
-    if thread is not None:
-        return thread
-    book = Book.objects.filter(slug=slug).first()
-    return thread_for_book(book=book) if book is not None else None
+def existing_book_thread(slug: str) -> Thread | None:
+    """The thread of the book with this slug, with the book, in one query (None: the book
+    has no thread yet, or there is no such book)."""
+    return Thread.objects.select_related("book").filter(book__slug=slug).first()
 
 
 def thread_for_meeting(*, meeting: Meeting) -> Thread:

@@ -16,7 +16,6 @@ from django.db import transaction
 
 from catalog.models import Book, Source
 from discussions.models import AgeVote, Comment, Rating
-from discussions.models.threads import PATH_STEP
 from discussions.services.comments import comment_render, thread_for_book
 
 
@@ -76,8 +75,7 @@ def imported_activity_save(
             defaults={"body": item.body.strip(), "body_html": comment_render(item.body)},
         )
         if created:
-            comment.path = f"{comment.pk:0{PATH_STEP}d}"
-            comment.root_id = comment.pk
+            comment.place_in_tree(None)
             comment.save(update_fields=["path", "root"])
         counts["comments_created" if created else "comments_unchanged"] += 1
         if item.rating is not None:

@@ -24,6 +24,13 @@ def _has_free_seat(meeting: Meeting) -> bool:
     return meeting.rsvps.filter(response=RSVP.Response.GOING).count() < meeting.capacity
 
 
+def _refuse_if_closed(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting has been cancelled.")
+    if meeting.has_ended():
+        raise ValidationError("This meeting is over.")
+
+
 def _answers_alike(current: str, answer: str) -> bool:
     """Whether `answer` would leave an RSVP of `current` as it is (going to a full meeting
     while on its waitlist stays on the waitlist)."""
@@ -59,10 +66,7 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
         raise ValidationError("Choose going, maybe or can't go.")
     if not meeting.club.is_member(user):
         raise PermissionDenied("Join the club to RSVP.")
-    if meeting.is_cancelled:
-        raise ValidationError("This meeting has been cancelled.")
-    if meeting.has_ended():
-        raise ValidationError("This meeting is over.")
+    _refuse_if_closed(meeting)
     # Answering again what one answered before changes nothing: no need to queue for the
     # meeting's lock behind everyone who does change their answer.
     current = RSVP.objects.filter(meeting=meeting, user=user).first()
@@ -70,10 +74,7 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
         return current
     with transaction.atomic():
         meeting = _lock(meeting)
-        if meeting.is_cancelled:
-            raise ValidationError("This meeting has been cancelled.")
-        if meeting.has_ended():
-            raise ValidationError("This meeting is over.")
+        _refuse_if_closed(meeting)  # again: it may have been cancelled meanwhile
         rsvp = RSVP.objects.filter(meeting=meeting, user=user).first() or RSVP(
             meeting=meeting, user=user
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -129,12 +129,13 @@ def book_comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A top-level comment on the book (its thread is created with the first one)."""
     from discussions.views.threads import comment_posted
 
-    thread = comment_services.thread_for_book_slug(slug)
-    if thread is None:
-        raise Http404("No such book.")
+    thread = comment_services.existing_book_thread(slug)  # every post but a book's first
+    book = thread.book if thread is not None else get_object_or_404(Book, slug=slug)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render(request, thread.book, "comment-form", status=400, comment_form=form)
+        return _render(request, book, "comment-form", status=400, comment_form=form)
+    if thread is None:
+        thread = comment_services.thread_for_book(book=book)
     try:
         comment = comment_services.comment_create(
             thread=thread, author=request.user, body=form.cleaned_data["body"]
