@@ -12,7 +12,9 @@ import random
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from bench import dataset
 from bench.web import Reply
 
 Facts = dict[str, str]
@@ -53,6 +55,12 @@ class WriteAction(ABC):
     ) -> tuple[str, dict[str, str]]:
         """Where to POST and what, for one write; override when the path varies per write."""
         return self.path(facts, member), self.fields(facts, member, token, rng)
+
+    def busy_spot(
+        self, facts: Facts, member: str, token: str, rng: random.Random
+    ) -> tuple[str, dict[str, str]] | None:
+        """A worst case to show beside the action, every write on one spot; None: no such case."""
+        return None
 
     @abstractmethod
     def path(self, facts: Facts, member: str) -> str: ...
@@ -204,6 +212,76 @@ class MeetingRSVP(WriteAction):
         return result
 
 
+class BookRating(WriteAction):
+    """A member rates one of a few books in half stars, changing their rating as they go.
+
+    Ratings carry no text, so "exactly once" is one row per member and book, holding the
+    member's last acknowledged value for it; and what readers are shown (each book's cached
+    average and count) must equal the recomputation from the rows.
+    """
+
+    name = "rating"
+    form_path = "/books/{book}/"
+    books = [dataset.book_slug(index) for index in range(1, 6)]
+    values = [str(Decimal(n) / 2) for n in range(1, 11)]  # as the form's choices spell them
+
+    def __init__(self) -> None:
+        self._sent: dict[str, tuple[str, str]] = {}  # token -> (book, value) sent with it
+
+    def request(
+        self, facts: Facts, member: str, token: str, rng: random.Random
+    ) -> tuple[str, dict[str, str]]:
+        book = rng.choice(self.books)
+        fields = self.fields(facts, member, token, rng)
+        self._sent[token] = (book, fields["value"])  # one writer per token
+        return f"/books/{book}/rate/", fields
+
+    def path(self, facts: Facts, member: str) -> str:
+        return f"/books/{self.books[0]}/rate/"
+
+    def fields(self, facts: Facts, member: str, token: str, rng: random.Random) -> dict[str, str]:
+        return {"value": rng.choice(self.values)}
+
+    def verify(self, attempts: list[Attempt]) -> Verification:
+        from catalog.models import Book
+        from discussions.models import Rating
+        from discussions.selectors import _rating_aggregates, rating_summary
+
+        result = Verification(checked=sum(a.acknowledged for a in attempts))
+        if not attempts:
+            return result
+        stored = {
+            (username, slug): value
+            for username, slug, value in Rating.objects.filter(
+                user__username__in={a.member for a in attempts}, book__slug__in=self.books
+            ).values_list("user__username", "book__slug", "value")
+        }
+        by_member_book: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
+        for attempt in attempts:
+            by_member_book[(attempt.member, self._sent[attempt.token][0])].append(attempt)
+        for (member, book), tried in by_member_book.items():
+            acked = [a for a in tried if a.acknowledged]
+            if not acked:
+                continue
+            last = max(acked, key=lambda a: a.seq)
+            later = [a for a in tried if a.seq > last.seq and a.status is None]
+            allowed = {Decimal(self._sent[a.token][1]) for a in [last, *later]}
+            if stored.get((member, book)) not in allowed:
+                result.problems.append(
+                    f"{member} on {book}: stored {stored.get((member, book))}, "
+                    f"last acknowledged {self._sent[last.token][1]}"
+                )
+        for book in Book.objects.filter(slug__in=self.books):
+            shown, recomputed = rating_summary(book), _rating_aggregates(book)
+            for figure in ("average", "count"):
+                if shown[figure] != recomputed[figure]:
+                    result.problems.append(
+                        f"{book.slug}: readers are shown {figure} {shown[figure]}, "
+                        f"the rows give {recomputed[figure]}"
+                    )
+        return result
+
+
 class CommentPost(WriteAction):
     """A top-level comment or a reply in the big thread; the body carries the token.
 
@@ -245,6 +323,16 @@ class CommentPost(WriteAction):
         if self._parents and rng.random() < 0.5:
             return f"/comments/{rng.choice(self._parents)}/reply/", fields
         return self.path(facts, member), fields
+
+    def busy_spot(
+        self, facts: Facts, member: str, token: str, rng: random.Random
+    ) -> tuple[str, dict[str, str]] | None:
+        """Every post a reply to one comment: each waits for the others' locks on its ancestors."""
+        if not self._parents:
+            return None
+        return f"/comments/{rng.choice(self._parents)}/reply/", self.fields(
+            facts, member, token, rng
+        )
 
     def verify(self, attempts: list[Attempt]) -> Verification:
         from collections import Counter

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.actions import CommentPost, MeetingRSVP, ProfileEdit, WriteAction
+from bench.actions import BookRating, CommentPost, MeetingRSVP, ProfileEdit, WriteAction
 from bench.ratelimits import RateLimitProbe, wrong_password
 
 # Issue #7's budgets. VISITOR_RATIO is the visitor *book page's* budget: give it to that page
@@ -74,7 +74,7 @@ PAGES: list[Page] = [
 OUTAGE_READ_PATH = "/members/{member}/"
 
 # Write actions: measured for throughput (p99 budget) and replayed by the integrity load.
-WRITE_ACTIONS: list[WriteAction] = [ProfileEdit(), MeetingRSVP(), CommentPost()]
+WRITE_ACTIONS: list[WriteAction] = [ProfileEdit(), MeetingRSVP(), BookRating(), CommentPost()]
 
 RATE_LIMIT_PROBES: list[RateLimitProbe] = [
     # RATE_LIMIT_LOGIN_FAILED "…,5/5m/key": five wrong passwords per account, then refused.

@@ -3,6 +3,10 @@
 Every run uses the same Lua script, so the per-response bookkeeping (status counts, bounces
 to the login page) costs every endpoint the same. The script's done() prints the figures in
 a machine-readable form; the human `--latency` table goes to the log.
+
+A write is measured as members make it: the script cycles through a list of (path, body)
+posts drawn from the write action (a comment is a new comment or a reply to some comment, an
+RSVP changes its answer), not one post replayed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ DEFAULT_THREADS = 1  # one wrk thread leaves the second core to the server
 
 LUA = r"""
 local threads = {}
-local method, body, placeholder = %(method)s, %(body)s, %(placeholder)s
+local method, placeholder = %(method)s, %(placeholder)s
+local posts = {%(posts)s}  -- {path, body} pairs, taken in turn
 
 function setup(thread) table.insert(threads, thread) end
 
@@ -33,7 +38,8 @@ end
 function request()
   if method == "GET" then return wrk.format("GET") end
   counter = counter + 1
-  return wrk.format("POST", nil, nil, (string.gsub(body, placeholder, tostring(counter))))
+  local post = posts[(counter - 1) %% #posts + 1]
+  return wrk.format("POST", post[1], nil, (string.gsub(post[2], placeholder, tostring(counter))))
 end
 
 function response(status, headers, body)
@@ -104,18 +110,21 @@ def run_wrk(
     *,
     seconds: float,
     headers: dict[str, str] | None = None,
-    post_body: str | None = None,
+    posts: list[tuple[str, str]] | None = None,
     placeholder: str = "WRKCOUNTER",
     connections: int = DEFAULT_CONNECTIONS,
     threads: int = DEFAULT_THREADS,
 ) -> WrkResult:
+    """wrk against url: GET it, or POST each of posts' (path, body) in turn."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     script = LOG_DIR / f"wrk-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.lua"
     script.write_text(
         LUA
         % {
-            "method": _lua_string("POST" if post_body is not None else "GET"),
-            "body": _lua_string(post_body or ""),
+            "method": _lua_string("POST" if posts else "GET"),
+            "posts": ", ".join(
+                f"{{{_lua_string(path)}, {_lua_string(body)}}}" for path, body in posts or []
+            ),
             "placeholder": _lua_string(placeholder),
         }
     )
@@ -129,7 +138,7 @@ def run_wrk(
         f"--script={script}",
     ]
     all_headers = {"Host": "127.0.0.1", **(headers or {})}
-    if post_body is not None:
+    if posts:
         all_headers["Content-Type"] = "application/x-www-form-urlencoded"
     for key, value in all_headers.items():
         command += ["--header", f"{key}: {value}"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import fcntl
 import signal
 import sys
 import time
@@ -118,9 +119,13 @@ def build_dataset(args, report: Report) -> dict[str, str]:
     dataset.migrate()
     step(f"dataset: small ({dataset.SMALL})")
     facts = dataset.build(dataset.SMALL, seed=args.seed)
+    # The cache may hold the rows of an earlier build with the same ids, and the posting
+    # rate limit an earlier run's posts by the same member: count against an empty one.
+    server.flush_redis()
     small = queries.count_all(PAGES, WRITE_ACTIONS, facts, args.seed)
     step(f"dataset: full ({args.sizes})")
     facts = dataset.build(args.sizes, seed=args.seed)
+    server.flush_redis()
     full = queries.count_all(PAGES, WRITE_ACTIONS, facts, args.seed)
     args.query_counts = (small, full)
     query_checks(report, small, full, budget=QUERY_BUDGET)
@@ -193,8 +198,27 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
         outage_checks(report, run, outage, workers_unchanged=pids_before == pids_after)
 
 
+def only_run() -> bool:
+    """Hold the bench's lock for this process's life; False when another run holds it.
+
+    Two runs at once would rebuild the database under each other's servers and share their
+    ports: every figure of both would be wrong.
+    """
+    environment.LOG_DIR.mkdir(parents=True, exist_ok=True)
+    lock = open(environment.LOG_DIR / "run.lock", "w")  # noqa: SIM115 - held until exit
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    atexit.register(lock.close)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not only_run():
+        print("another bench run is going (var/bench/run.lock); wait for it", file=sys.stderr)
+        return 2
     started = time.monotonic()
     CLUSTER.name, CLUSTER.port = args.cluster, args.pg_port
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
