@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from functools import cache
 
 import psycopg
@@ -239,10 +240,14 @@ def build_clubs_and_meetings(seed: int, sizes: Sizes) -> Facts:
 
     club_ids = dict(Club.objects.values_list("slug", "pk"))
     existing = Meeting.objects.count()
+    # A month from today, not a fixed date: every meeting must still be open to RSVPs on
+    # the day the bench runs (a fixed date would turn them into past meetings one by one).
+    today = datetime.now(UTC).date()
+    first_meeting_day = datetime.combine(today + timedelta(days=30), time_of_day(18), tzinfo=UTC)
     meetings = []
     for index in range(existing, sizes.meetings):
         rng = row_rng(seed, "meeting", index)
-        starts = datetime(2027, 1, 1, 18, tzinfo=UTC) + timedelta(days=index % 365)
+        starts = first_meeting_day + timedelta(days=index % 365)
         meetings.append(
             Meeting(
                 club_id=club_ids[club_slug(index // MEETINGS_PER_CLUB)],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Book
+from discussions.cache import community_changed
 from discussions.models import AgeVote, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 from discussions.services.errors import DiscussionError
@@ -16,16 +16,21 @@ from discussions.services.retry import retry_when_locked
 
 @retry_when_locked
 def _upsert(model, *, book: Book, user, field: str, value) -> object:
-    # update_or_create locks the row it finds; when two requests both find
-    # nothing, the unique constraint makes the loser's INSERT fail and Django
-    # re-reads the winner's row, so there is never a second row.
-    with transaction.atomic():
-        obj, _ = model.objects.update_or_create(
-            book=book,
-            user=user,
-            defaults={field: value},
-            create_defaults={field: value, "created_at": timezone.now()},
-        )
+    """One row per member and book: INSERT … ON CONFLICT DO UPDATE, one statement.
+
+    The database settles a race (two first ratings at once) inside that statement, so there
+    is never a second row, no lock to wait for between a read and a write, and no unique-key
+    error to recover from. It is a bulk write: it sends no post_save, so the cached
+    community is retired here.
+    """
+    now = timezone.now()
+    (obj,) = model.objects.bulk_create(
+        [model(book=book, user=user, created_at=now, **{field: value})],
+        update_conflicts=True,
+        unique_fields=["book", "user"],
+        update_fields=[field, "updated_at"],
+    )
+    community_changed(book.pk)
     return obj
 
 
