@@ -74,11 +74,9 @@ class Target:
             for mine, theirs in zip(self.rounds, self.ceilings or bare.rounds, strict=True)
         )
 
-    def p99_factor(self, bare: Target) -> float:
-        return statistics.median(
-            mine.p99_ms / theirs.p99_ms if theirs.p99_ms else 0.0
-            for mine, theirs in zip(self.rounds, self.ceilings or bare.rounds, strict=True)
-        )
+    def p99_factor(self, bare_p99_ms: float) -> float:
+        """Median over rounds of this endpoint's p99, relative to the run's bare-view p99."""
+        return self.p99_ms / bare_p99_ms if bare_p99_ms else 0.0
 
     @property
     def requests(self) -> int:
@@ -219,6 +217,12 @@ def throughput_checks(
     report: Report, measured: list[Target], query_counts, *, write_factor: float
 ) -> None:
     bare = measured[0]
+    # The bare view's p99 is the tail of a ~1.5 ms request: one stall in a 3-second window
+    # moves it several-fold (5 to 46 ms in one run), and a write paired with such a window
+    # looked ten times better than it was. Its median over every bare-view measurement of
+    # the run (its own rounds and the one before each endpoint: about fifty) is steady.
+    bare_measurements = bare.rounds + [c for t in measured for c in t.ceilings]
+    bare_p99 = statistics.median(r.p99_ms for r in bare_measurements)
     small, full = query_counts
     bare_rps = [r.rps for r in bare.rounds]
     spread = (max(bare_rps) - min(bare_rps)) / bare.rps if bare.rps else 0.0
@@ -245,8 +249,8 @@ def throughput_checks(
             report.check(
                 "throughput",
                 f"{target.name}: p99 ≤ {write_factor:g}× the bare view's p99",
-                target.p99_factor(bare) <= write_factor,
-                f"{target.p99_ms:.1f} ms = {target.p99_factor(bare):.1f}× {bare.p99_ms:.1f} ms",
+                target.p99_factor(bare_p99) <= write_factor,
+                f"{target.p99_ms:.1f} ms = {target.p99_factor(bare_p99):.1f}× {bare_p99:.1f} ms",
             )
         report.check(
             "throughput",
@@ -260,8 +264,8 @@ def throughput_checks(
                 f"{target.rps:.0f}",
                 f"{target.ratio(bare):.2f}",
                 f"{target.p50_ms:.1f}",
-                f"{target.p99_ms:.1f}",
-                f"{target.p99_factor(bare):.1f}",
+                f"{bare_p99 if target is bare else target.p99_ms:.1f}",
+                "1.0" if target is bare else f"{target.p99_factor(bare_p99):.1f}",
                 queries,
                 budget,
             )
@@ -269,8 +273,10 @@ def throughput_checks(
     report.add(
         "## Throughput (wrk, one gunicorn server, production settings)\n\n"
         + table(header, lines)
-        + f"\n\n{len(bare.rounds)} rounds; × bare and p99 × bare are medians over rounds of the"
-        " ratio to the bare view measured just before the endpoint in that round;"
+        + f"\n\n{len(bare.rounds)} rounds; × bare is the median over rounds of the ratio to the"
+        " bare view measured just before the endpoint in that round; p50 and p99 are medians"
+        f" over rounds, the bare view's p99 the median of all its {len(bare_measurements)}"
+        " measurements, and p99 × bare the one over the other;"
         " queries: SQL queries per request at the small → full dataset size."
     )
 
