@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from catalog.models import Book
@@ -101,9 +100,7 @@ def comment_create(
         # Last before the commit: from here the ancestors' rows stay locked until it, and
         # every other reply below them waits for that lock (bench: all replies to one
         # busy comment).
-        Comment.objects.filter(pk__in=comment.ancestor_ids()).update(
-            reply_count=F("reply_count") + 1
-        )
+        Comment.objects.add_to_reply_counts(comment.ancestor_ids(), +1)
     return comment
 
 
@@ -147,7 +144,7 @@ def comment_delete(*, comment: Comment, user) -> Comment | None:
         comment.save(update_fields=["deleted_at", "body", "body_html", "author", "imported_handle"])
         comment.revisions.all().delete()
         return comment
-    Comment.objects.filter(pk__in=comment.ancestor_ids()).update(reply_count=F("reply_count") - 1)
+    Comment.objects.add_to_reply_counts(comment.ancestor_ids(), -1)
     comment.delete()
     return None
 
