@@ -321,8 +321,11 @@ class CommentPost(WriteAction):
     ) -> tuple[str, dict[str, str]]:
         fields = self.fields(facts, member, token, rng)
         if self._parents and rng.random() < 0.5:
-            return f"/comments/{rng.choice(self._parents)}/reply/", fields
+            return self._reply_path(rng), fields
         return self.path(facts, member), fields
+
+    def _reply_path(self, rng: random.Random) -> str:
+        return f"/comments/{rng.choice(self._parents)}/reply/"
 
     def busy_spot(
         self, facts: Facts, member: str, token: str, rng: random.Random
@@ -330,9 +333,7 @@ class CommentPost(WriteAction):
         """Every post a reply to one comment: each waits for the others' locks on its ancestors."""
         if not self._parents:
             return None
-        return f"/comments/{rng.choice(self._parents)}/reply/", self.fields(
-            facts, member, token, rng
-        )
+        return self._reply_path(rng), self.fields(facts, member, token, rng)
 
     def verify(self, attempts: list[Attempt]) -> Verification:
         from collections import Counter

@@ -116,6 +116,11 @@ def _sanity(browser: Browser, path: str, expect: str) -> str:
     return ""
 
 
+def _form_post(path: str, fields: dict[str, str], *, csrf: str) -> tuple[str, str]:
+    """A (path, body) pair for wrk: the form's fields and its CSRF token, URL-encoded."""
+    return path, urlencode({"csrfmiddlewaretoken": csrf, **fields})
+
+
 def targets(args, facts: dict[str, str], port: int) -> list[Target]:
     """The bare view first, then every page and write action, each checked once by hand."""
     base = f"http://127.0.0.1:{port}"
@@ -145,12 +150,9 @@ def targets(args, facts: dict[str, str], port: int) -> list[Target]:
         reply = signed_in.post(*action.request(facts, member, "sanity", rng))
         sanity = "" if action.acknowledged(reply) else f"answered {reply.status}"
         headers = {"Cookie": f"{session_cookie}; csrftoken={csrf}", "X-CSRFToken": csrf}
-
-        def post(path: str, fields: dict[str, str]) -> tuple[str, str]:
-            return path, urlencode({"csrfmiddlewaretoken": csrf, **fields})  # noqa: B023
-
         posts = [
-            post(*action.request(facts, member, PLACEHOLDER, rng)) for _ in range(POSTS_PER_ACTION)
+            _form_post(*action.request(facts, member, PLACEHOLDER, rng), csrf=csrf)
+            for _ in range(POSTS_PER_ACTION)
         ]
         found.append(
             Target(
@@ -169,7 +171,7 @@ def targets(args, facts: dict[str, str], port: int) -> list[Target]:
                     f"{action.name}, all on one spot (POST)",
                     base + busy[0],
                     headers=headers,
-                    posts=[post(*busy)],
+                    posts=[_form_post(*busy, csrf=csrf)],
                     action=action,
                     worst_case=True,
                     sanity=sanity,

@@ -21,7 +21,8 @@ def _upsert(model, *, book: Book, user, field: str, value) -> object:
     The database settles a race (two first ratings at once) inside that statement, so there
     is never a second row, no lock to wait for between a read and a write, and no unique-key
     error to recover from. It is a bulk write: it sends no post_save, so the cached
-    community is retired here.
+    community is retired here. The instance returned carries the values sent (its
+    created_at is now's even when an earlier rating was updated).
     """
     now = timezone.now()
     (obj,) = model.objects.bulk_create(
