@@ -41,11 +41,7 @@ def club_for_member(user, slug: str) -> Club:
 
 def club_for_participant(user, slug: str) -> Club:
     """Acts that speak for the club (ballots, RSVPs): its members only, not visiting staff."""
-    membership = (
-        Membership.objects.select_related("club").filter(club__slug=slug, user=user).first()
-        if user.is_authenticated
-        else None
-    )
+    membership = Membership.objects.with_club(slug, user) if user.is_authenticated else None
     if membership is not None:
         # A member sees their club, private or not: one query finds both.
         return membership.club.remember_membership(user, membership)
@@ -63,10 +59,13 @@ def club_for_organiser(user, slug: str) -> Club:
 def meeting_in(club: Club, pk: int, *, for_display: bool = True) -> Meeting:
     """The club's meeting, else 404. for_display=False skips loading what a page shows
     of it (book, section, creator, source): an answer that only redirects needs none."""
-    meetings = Meeting.objects.all()
     if for_display:
-        meetings = meetings.select_related("book", "section", "created_by", "source")
-    meeting = get_object_or_404(meetings, club=club, pk=pk)
+        meetings = Meeting.objects.select_related("book", "section", "created_by", "source")
+        meeting = get_object_or_404(meetings, club=club, pk=pk)
+    else:
+        meeting = Meeting.objects.in_club(club, pk)
+        if meeting is None:
+            raise Http404("No such meeting.")
     # The same club object, so its per-request memberships memo serves the meeting too.
     meeting.club = club
     return meeting

@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bookclub.joined_rows import Joined, JoinedSelect
+
 
 class ClubQuerySet(models.QuerySet):
     def public(self) -> ClubQuerySet:
@@ -120,6 +122,18 @@ class Club(models.Model):
         return membership is not None and membership.role == Membership.Role.ORGANISER
 
 
+class MembershipQuerySet(models.QuerySet):
+    def with_club(self, slug: str, user) -> Membership | None:
+        """The member's membership of the club with this slug, with the club, in one
+        hand-written query (every RSVP and ballot starts here; bookclub/joined_rows.py)."""
+        found = _MEMBERSHIP_WITH_CLUB.fetch([slug, user.pk], using=self.db)
+        if found is None:
+            return None
+        membership, club = found
+        membership.club = club
+        return membership
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         ORGANISER = "organiser", "Organiser"
@@ -131,6 +145,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "joined_at"]
@@ -221,3 +237,13 @@ class Invite(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+_MEMBERSHIP_WITH_CLUB = JoinedSelect(
+    """
+    SELECT {columns} FROM discussions_membership ms
+    JOIN discussions_club k ON k.id = ms.club_id
+    WHERE k.slug = %s AND ms.user_id = %s
+    """,
+    [Joined(Membership, "ms"), Joined(Club, "k")],
+)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookclub.accounts.models import validate_time_zone
+from bookclub.joined_rows import Joined, JoinedSelect
 from discussions.models.clubs import Club
 
 
@@ -68,6 +69,28 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_listing(self) -> MeetingQuerySet:
         return self.select_related("club", "book", "section")
+
+    # Hand-written (bookclub/joined_rows.py): an RSVP is these reads and a write, and
+    # compiling the ORM's equivalents cost more than running them.
+    def in_club(self, club: Club, pk: int) -> Meeting | None:
+        """The club's meeting with this id (None: not one of the club's)."""
+        found = _MEETING_IN_CLUB.fetch([club.pk, pk], using=self.db)
+        if found is None:
+            return None
+        (meeting,) = found
+        meeting.club = club
+        return meeting
+
+    def locked_with_answer_of(self, meeting: Meeting, user) -> tuple[Meeting, RSVP | None]:
+        """The meeting afresh, locked until the transaction ends, and the member's RSVP."""
+        found = _LOCKED_MEETING_WITH_ANSWER.fetch([user.pk, meeting.pk], using=self.db)
+        if found is None:
+            raise Meeting.DoesNotExist("The meeting was deleted.")
+        fresh, rsvp = found
+        fresh.club = meeting.club
+        if rsvp is not None:
+            rsvp.meeting = fresh
+        return fresh, rsvp
 
 
 class Meeting(models.Model):
@@ -181,6 +204,17 @@ class Meeting(models.Model):
         return max(self.capacity - self.going_count(), 0)
 
 
+class RSVPQuerySet(models.QuerySet):
+    def answer_of(self, meeting: Meeting, user) -> RSVP | None:
+        """The member's RSVP to the meeting, if any (hand-written, as in_club())."""
+        found = _ANSWER.fetch([meeting.pk, user.pk], using=self.db)
+        if found is None:
+            return None
+        (rsvp,) = found
+        rsvp.meeting = meeting
+        return rsvp
+
+
 class RSVP(models.Model):
     """A member's answer. "Going" beyond capacity becomes "waitlisted" with a queue position."""
 
@@ -198,6 +232,8 @@ class RSVP(models.Model):
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RSVPQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -283,3 +319,22 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.user} for {self.meeting}"
+
+
+_MEETING_IN_CLUB = JoinedSelect(
+    "SELECT {columns} FROM discussions_meeting m WHERE m.club_id = %s AND m.id = %s",
+    [Joined(Meeting, "m")],
+)
+_LOCKED_MEETING_WITH_ANSWER = JoinedSelect(
+    """
+    SELECT {columns} FROM discussions_meeting m
+    LEFT JOIN discussions_rsvp r ON r.meeting_id = m.id AND r.user_id = %s
+    WHERE m.id = %s
+    """,
+    [Joined(Meeting, "m"), Joined(RSVP, "r")],
+    lock_of="m",
+)
+_ANSWER = JoinedSelect(
+    "SELECT {columns} FROM discussions_rsvp r WHERE r.meeting_id = %s AND r.user_id = %s",
+    [Joined(RSVP, "r")],
+)

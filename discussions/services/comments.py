@@ -43,7 +43,7 @@ def thread_for_book(*, book: Book) -> Thread:
 def existing_book_thread(slug: str) -> Thread | None:
     """The thread of the book with this slug, with the book, in one query (None: the book
     has no thread yet, or there is no such book)."""
-    return Thread.objects.select_related("book").filter(book__slug=slug).first()
+    return Thread.objects.of_book(slug)
 
 
 def thread_for_meeting(*, meeting: Meeting) -> Thread:
@@ -52,7 +52,6 @@ def thread_for_meeting(*, meeting: Meeting) -> Thread:
     return thread
 
 
-@transaction.atomic
 def comment_create(
     *,
     thread: Thread,
@@ -63,7 +62,10 @@ def comment_create(
 ) -> Comment:
     """Post a comment or a reply, keep the tree columns right and notify people.
 
-    Comments in a meeting's thread may name the reading section they discuss.
+    Comments in a meeting's thread may name the reading section they discuss. The comment
+    and its ancestors' reply counts are stored together (create_in_tree); following the
+    thread and the notifications come before and after it, each on its own: a failure in
+    either never loses what the member wrote.
     """
     from discussions.services.notifications import notifications_inline, notify_new_comment
 
@@ -96,11 +98,6 @@ def comment_create(
     )
     if notifications_inline():
         notify_new_comment(comment=comment)
-    if parent is not None:
-        # Last before the commit: from here the ancestors' rows stay locked until it, and
-        # every other reply below them waits for that lock (bench: all replies to one
-        # busy comment).
-        Comment.objects.add_to_reply_counts(comment.ancestor_ids(), +1)
     return comment
 
 

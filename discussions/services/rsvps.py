@@ -14,10 +14,6 @@ from django.db.models import Max
 from discussions.models import RSVP, Meeting
 
 
-def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
-
-
 def _has_free_seat(meeting: Meeting) -> bool:
     if meeting.capacity is None:
         return True
@@ -69,15 +65,13 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
     _refuse_if_closed(meeting)
     # Answering again what one answered before changes nothing: no need to queue for the
     # meeting's lock behind everyone who does change their answer.
-    current = RSVP.objects.filter(meeting=meeting, user=user).first()
+    current = RSVP.objects.answer_of(meeting, user)
     if current is not None and _answers_alike(current.response, response):
         return current
     with transaction.atomic():
-        meeting = _lock(meeting)
+        meeting, rsvp = Meeting.objects.locked_with_answer_of(meeting, user)
         _refuse_if_closed(meeting)  # again: it may have been cancelled meanwhile
-        rsvp = RSVP.objects.filter(meeting=meeting, user=user).first() or RSVP(
-            meeting=meeting, user=user
-        )
+        rsvp = rsvp or RSVP(meeting=meeting, user=user)
         was_going = rsvp.response == RSVP.Response.GOING
         if rsvp.pk is not None and _answers_alike(rsvp.response, response):
             return rsvp  # changed to this meanwhile, by another request

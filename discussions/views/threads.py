@@ -32,10 +32,17 @@ def _visible_comment(request, pk: int, *, for_display: bool = True) -> Comment:
     what deciding and answering need: the thread with its book or meeting and club (the
     answer to a reply is built after the commit, where a query could fail with the reply
     already stored), not the comment's author, source or section."""
-    comments = Comment.objects.select_related("thread__book", "thread__meeting__club")
     if for_display:
-        comments = comments.select_related("thread__meeting__book", "author", "source", "section")
-    comment = get_object_or_404(comments, pk=pk)
+        comment = get_object_or_404(
+            Comment.objects.select_related(
+                "thread__book", "thread__meeting__club", "thread__meeting__book"
+            ).select_related("author", "source", "section"),
+            pk=pk,
+        )
+    else:
+        comment = Comment.objects.with_thread(pk)
+        if comment is None:
+            raise Http404("No such comment.")
     if not comment.thread.is_visible_to(request.user):
         raise Http404("No such comment.")
     return comment
