@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Model
 from django.db.transaction import TransactionManagementError
+from django.utils.functional import cached_property
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,10 @@ class Joined:
 
     model: type[Model]
     alias: str
-    skip: tuple[str, ...] = ()  # fields left out: deferred, loaded on first access
 
     @property
     def fields(self):
-        return [f for f in self.model._meta.concrete_fields if f.name not in self.skip]
-
-    @property
-    def table(self) -> str:
-        return self.model._meta.db_table
+        return self.model._meta.concrete_fields
 
 
 @dataclass
@@ -66,15 +62,23 @@ class JoinedSelect:
         for index, convert in converters:
             values[index] = convert(values[index])
         instances, start = [], 0
-        for part in self.parts:
-            names = [f.attname for f in part.fields]
+        for part, names, primary_key in self._layout:
             chunk = values[start : start + len(names)]
             start += len(names)
-            if chunk[names.index(part.model._meta.pk.attname)] is None:
+            if chunk[primary_key] is None:
                 instances.append(None)
             else:
                 instances.append(part.model.from_db(using, names, chunk))
         return instances
+
+    @cached_property
+    def _layout(self) -> list[tuple[Joined, list[str], int]]:
+        """Per part: its attribute names in column order and where its primary key is."""
+        layout = []
+        for part in self.parts:
+            names = [f.attname for f in part.fields]
+            layout.append((part, names, names.index(part.model._meta.pk.attname)))
+        return layout
 
     def _prepare(self, connection) -> tuple[str, list]:
         prepared = self._prepared.get(connection.alias)

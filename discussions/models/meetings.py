@@ -81,16 +81,17 @@ class MeetingQuerySet(models.QuerySet):
         meeting.club = club
         return meeting
 
-    def locked_with_answer_of(self, meeting: Meeting, user) -> tuple[Meeting, RSVP | None]:
-        """The meeting afresh, locked until the transaction ends, and the member's RSVP."""
-        found = _LOCKED_MEETING_WITH_ANSWER.fetch([user.pk, meeting.pk], using=self.db)
+    def locked(self, meeting: Meeting) -> Meeting:
+        """The meeting afresh, its row locked until the transaction ends. Read what the
+        lock guards (RSVPs, seats) in statements after this one: a statement that waited
+        for the lock sees the locked row's new version but other rows as they were when
+        it started."""
+        found = _LOCKED_MEETING.fetch([meeting.pk], using=self.db)
         if found is None:
             raise Meeting.DoesNotExist("The meeting was deleted.")
-        fresh, rsvp = found
+        (fresh,) = found
         fresh.club = meeting.club
-        if rsvp is not None:
-            rsvp.meeting = fresh
-        return fresh, rsvp
+        return fresh
 
 
 class Meeting(models.Model):
@@ -325,13 +326,9 @@ _MEETING_IN_CLUB = JoinedSelect(
     "SELECT {columns} FROM discussions_meeting m WHERE m.club_id = %s AND m.id = %s",
     [Joined(Meeting, "m")],
 )
-_LOCKED_MEETING_WITH_ANSWER = JoinedSelect(
-    """
-    SELECT {columns} FROM discussions_meeting m
-    LEFT JOIN discussions_rsvp r ON r.meeting_id = m.id AND r.user_id = %s
-    WHERE m.id = %s
-    """,
-    [Joined(Meeting, "m"), Joined(RSVP, "r")],
+_LOCKED_MEETING = JoinedSelect(
+    "SELECT {columns} FROM discussions_meeting m WHERE m.id = %s",
+    [Joined(Meeting, "m")],
     lock_of="m",
 )
 _ANSWER = JoinedSelect(

@@ -69,9 +69,11 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
     if current is not None and _answers_alike(current.response, response):
         return current
     with transaction.atomic():
-        meeting, rsvp = Meeting.objects.locked_with_answer_of(meeting, user)
+        meeting = Meeting.objects.locked(meeting)
         _refuse_if_closed(meeting)  # again: it may have been cancelled meanwhile
-        rsvp = rsvp or RSVP(meeting=meeting, user=user)
+        # Read after the lock, in a statement of its own: a promotion may have given this
+        # member a seat while they waited for it.
+        rsvp = RSVP.objects.answer_of(meeting, user) or RSVP(meeting=meeting, user=user)
         was_going = rsvp.response == RSVP.Response.GOING
         if rsvp.pk is not None and _answers_alike(rsvp.response, response):
             return rsvp  # changed to this meanwhile, by another request

@@ -1,9 +1,10 @@
 import threading
+import time
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from discussions.models import RSVP, Meeting
 from discussions.services.rsvps import rsvp_set
@@ -163,3 +164,72 @@ def test_concurrent_going_rsvps_never_overfill_and_queue_in_order(
     going = set(meeting.rsvps.filter(response=GOING).values_list("user_id", flat=True))
     assert len(going) == 3
     assert set(first_in_line) <= going
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seat_given_while_the_member_waited_to_answer_is_passed_on_when_they_leave(
+    make_user, make_club, make_meeting
+):
+    """The waitlisted member answers "can't go" while another transaction, holding the
+    meeting's lock, gives them the seat. Their answer must be read after the lock: they
+    are going now, so leaving passes the seat to the next in line."""
+    holder, waiting, next_in_line = (make_user() for _ in range(3))
+    meeting = make_meeting(make_club(members=[holder, waiting, next_in_line]), capacity=1)
+    for user in (holder, waiting, next_in_line):
+        rsvp_set(meeting=meeting, user=user, response=GOING)
+    seat_given, errors = threading.Event(), []
+
+    def give_the_seat_away():
+        try:
+            with transaction.atomic():
+                Meeting.objects.select_for_update().get(pk=meeting.pk)
+                RSVP.objects.filter(meeting=meeting, user=holder).update(response=NOT_GOING)
+                RSVP.objects.filter(meeting=meeting, user=waiting).update(
+                    response=GOING, waitlist_position=None
+                )
+                seat_given.set()
+                _until_another_session_waits_for_a_lock()
+        except Exception as error:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def answer_cant_go():
+        try:
+            seat_given.wait(10)
+            rsvp_set(meeting=meeting, user=waiting, response=NOT_GOING)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=give_the_seat_away), threading.Thread(target=answer_cant_go)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    answers = dict(meeting.rsvps.values_list("user_id", "response"))
+    assert answers == {holder.pk: NOT_GOING, waiting.pk: NOT_GOING, next_in_line.pk: GOING}
+
+
+def _until_another_session_waits_for_a_lock(timeout: float = 5) -> None:
+    """On PostgreSQL, until another session waits for a lock; SQLite shows no such thing,
+    and there a moment's pause lets the other writer queue up."""
+    if connection.vendor != "postgresql":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Statistics views hold still within a transaction unless told to look again.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the other session never waited for the meeting's lock")
