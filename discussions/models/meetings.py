@@ -6,7 +6,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -206,6 +206,15 @@ class Meeting(models.Model):
 
 
 class RSVPQuerySet(models.QuerySet):
+    def seats_taken(self, meeting: Meeting) -> int:
+        """How many members are going (hand-written, as in_club())."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM discussions_rsvp WHERE meeting_id = %s AND response = %s",
+                [meeting.pk, RSVP.Response.GOING],
+            )
+            return cursor.fetchone()[0]
+
     def answer_of(self, meeting: Meeting, user) -> RSVP | None:
         """The member's RSVP to the meeting, if any (hand-written, as in_club())."""
         found = _ANSWER.fetch([meeting.pk, user.pk], using=self.db)

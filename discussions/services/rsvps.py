@@ -17,7 +17,7 @@ from discussions.models import RSVP, Meeting
 def _has_free_seat(meeting: Meeting) -> bool:
     if meeting.capacity is None:
         return True
-    return meeting.rsvps.filter(response=RSVP.Response.GOING).count() < meeting.capacity
+    return RSVP.objects.seats_taken(meeting) < meeting.capacity
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:

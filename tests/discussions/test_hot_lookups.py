@@ -108,3 +108,15 @@ def test_a_reply_that_cannot_be_stored_leaves_every_count_as_it_was(member, post
     assert Comment.objects.count() == before
     counts = dict(Comment.objects.values_list("pk", "reply_count"))
     assert counts == {top.pk: 1, middle.pk: 0}
+
+
+def test_seats_taken_counts_only_the_members_going(make_user, make_club, make_meeting):
+    members = [make_user() for _ in range(4)]
+    meeting = make_meeting(make_club(members=members), capacity=10)
+    for member, response in zip(members, ["going", "going", "maybe", "not_going"], strict=True):
+        RSVP.objects.create(meeting=meeting, user=member, response=response)
+    other = make_meeting(make_club(members=members[:1]))
+    RSVP.objects.create(meeting=other, user=members[0], response="going")
+
+    assert RSVP.objects.seats_taken(meeting) == 2
+    assert RSVP.objects.seats_taken(meeting) == meeting.rsvps.filter(response="going").count()
