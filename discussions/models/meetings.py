@@ -86,6 +86,7 @@ class MeetingQuerySet(models.QuerySet):
         lock guards (RSVPs, seats) in statements after this one: a statement that waited
         for the lock sees the locked row's new version but other rows as they were when
         it started."""
+        self._for_write = True  # as select_for_update() does: the primary, under a router
         found = _LOCKED_MEETING.fetch([meeting.pk], using=self.db)
         if found is None:
             raise Meeting.DoesNotExist("The meeting was deleted.")

@@ -239,6 +239,7 @@ class CommentQuerySet(models.QuerySet):
         in a transaction. The post_save signal goes out as for save(), so the caches that
         follow comments are retired either way.
         """
+        self._for_write = True  # as create() does: a database router sends it to the primary
         connection = connections[self.db]
         if connection.vendor != "postgresql":
             with transaction.atomic(using=self.db):
