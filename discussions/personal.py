@@ -40,15 +40,23 @@ def _comment_url(name: str, pk: int) -> str:
 
 
 def viewer_actions(
-    pk: int, author_id: int | None, *, hidden: bool, user, flagged: bool, can_moderate: bool
+    pk: int,
+    author_id: int | None,
+    *,
+    hidden: bool,
+    viewer_id: int,
+    flagged: bool,
+    can_moderate: bool,
 ) -> SafeString:
     """A comment's links that depend on who reads it.
 
     Plain string building, no format_html: every value is an integer id or one of our
-    own URLs, and a page runs this for each of its (often hundreds of) comments.
+    own URLs, and a page runs this for each of its (often hundreds of) comments. The
+    reader comes as an id: request.user is a lazy proxy, and reading through it for every
+    comment cost more than building the links (bench/profile_page.py).
     """
     pk = int(pk)
-    own = author_id is not None and author_id == user.pk
+    own = author_id is not None and author_id == viewer_id
     parts = []
     if own and not hidden:
         edit = _comment_url("discussions:comment_edit", pk)
@@ -96,17 +104,18 @@ def flag_row_changed(sender, instance, **_signal_arguments) -> None:
 def fill_viewer_actions(request: HttpRequest, personal: dict, markers: list[str]) -> dict:
     """Each card's actions for this reader (the reader's flags loaded once, from the cache)."""
     user = request.user
+    viewer_id = user.pk
     flagged = None  # loaded at the first comment by someone else
     filled = {}
     for marker in markers:
         pk, author, hidden = (int(part) for part in marker.split(":"))
-        if flagged is None and author != user.pk:
+        if flagged is None and author != viewer_id:
             flagged = flagged_by(user)
         filled[marker] = viewer_actions(
             pk,
             author or None,
             hidden=hidden == 1,
-            user=user,
+            viewer_id=viewer_id,
             flagged=flagged is not None and pk in flagged,
             can_moderate=False,  # moderators' pages are never shared
         )

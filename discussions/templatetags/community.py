@@ -85,7 +85,7 @@ def viewer_actions(context, comment):
         comment.pk,
         comment.author_id,
         hidden=comment.is_hidden,
-        user=user,
+        viewer_id=user.pk,
         flagged=comment.pk in context.get("flagged_ids", ()),
         can_moderate=bool(context.get("can_moderate")),
     )
