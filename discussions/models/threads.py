@@ -29,7 +29,8 @@ PATH_STEP = 10
 
 @cache
 def _thread_parts() -> list[Joined]:
-    """A thread with what deciding about a post needs: its book, or its meeting and club."""
+    """A thread with what deciding about a post needs: its book, or its meeting and club.
+    Built on first use, when the other apps' models are loaded."""
     return [
         Joined(Thread, "t"),
         Joined(apps.get_model("catalog", "Book"), "b"),
