@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Book
@@ -86,19 +86,33 @@ def comment_create(
         raise DiscussionError("Write something first.")
     if not follows_thread(thread.pk, author.pk):  # a member usually follows already
         Follow.objects.get_or_create(thread=thread, user=author)
-    comment = Comment.objects.create_in_tree(
-        thread=thread,
-        parent=parent,
-        author=author,
-        body=body,
-        body_html=comment_render(body),
-        created_at=timezone.now(),
-        section=section,
-        fan_out_pending=not notifications_inline(),
-    )
+    try:
+        comment = Comment.objects.create_in_tree(
+            thread=thread,
+            parent=parent,
+            author=author,
+            body=body,
+            body_html=comment_render(body),
+            created_at=timezone.now(),
+            section=section,
+            fan_out_pending=not notifications_inline(),
+        )
+    except IntegrityError:
+        if parent is not None and _deleted_meanwhile(parent):
+            raise DiscussionError("That comment was deleted; reply to another one.") from None
+        raise
     if notifications_inline():
         notify_new_comment(comment=comment)
     return comment
+
+
+def _deleted_meanwhile(comment: Comment) -> bool:
+    """Whether the comment is gone: its author deleted it (no replies yet) after it was
+    loaded for a reply. Asked only where a query can still run: inside a transaction the
+    failed statement has spoilt it, and the caller's transaction decides."""
+    if transaction.get_connection().in_atomic_block:
+        return False
+    return not Comment.objects.filter(pk=comment.pk).exists()
 
 
 @transaction.atomic

@@ -248,3 +248,22 @@ def test_many_replies_at_once_under_one_comment_all_land_and_are_counted(make_us
         below = Comment.objects.filter(path__startswith=ancestor.path).exclude(pk=ancestor.pk)
         assert ancestor.reply_count == below.count()
     assert Comment.objects.filter(parent=chain).count() == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replying_to_a_comment_its_author_deleted_meanwhile_says_so(member, make_user, post):
+    """The reply form was loaded, then the comment was deleted (it had no replies, so it
+    is gone, not a tombstone): posting says what happened instead of failing."""
+    top = post(member, "top")
+    leaf = post(member, "soon gone", parent=top)
+    loaded_for_the_reply = Comment.objects.get(pk=leaf.pk)
+    services.comment_delete(comment=leaf, user=member)
+
+    with pytest.raises(DiscussionError, match="deleted"):
+        services.comment_create(
+            thread=top.thread, author=make_user(), body="Too late?", parent=loaded_for_the_reply
+        )
+
+    top.refresh_from_db()
+    assert top.reply_count == 0
+    assert list(Comment.objects.values_list("pk", flat=True)) == [top.pk]
