@@ -107,6 +107,8 @@ CATALOG_BOOK_PAGE_VERSION_KEYS = ["discussions.cache.community_version_key"]
 # The book page is rendered once for every member and personalised per request
 # (bookclub.shared_pages): other apps' context for its holes, and their marker fillers.
 CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
+# What those holes will read, guessed from the book's id, fetched with the page's first reads.
+CATALOG_BOOK_PAGE_GUESSED_READS = ["discussions.personal.book_page_guessed_reads"]
 CATALOG_BOOK_PAGE_FILLERS = {"viewer-actions": "discussions.personal.fill_viewer_actions"}
 # What every shared page's holes may use (functions of the request): the header's badge.
 SHARED_PAGE_CONTEXT = ["discussions.personal.header_context"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -86,7 +87,18 @@ def book_page_first_reads(request, slug: str) -> list[str]:
     book_id = _latest_book_ids.get(slug)
     if book_id is not None:
         keys += _book_version_keys(book_id)
+        for guessed_reads in _guessed_reads():
+            keys += guessed_reads(request, book_id)
     return keys
+
+
+@functools.cache
+def _guessed_reads() -> list:
+    """Other apps' guesses at what the page's holes will read, by book id
+    (CATALOG_BOOK_PAGE_GUESSED_READS: the community section's)."""
+    return [
+        import_string(path) for path in getattr(settings, "CATALOG_BOOK_PAGE_GUESSED_READS", [])
+    ]
 
 
 def book_page_member_key(request, slug: str) -> str | None:

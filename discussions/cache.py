@@ -29,8 +29,11 @@ def community_changed(book_id: int | None) -> None:
         version_changed(community_version_key(book_id))
 
 
-def community_key(book_id: int, name: str) -> str:
-    return f"community:{book_id}:v{community_version(book_id)}:{name}"
+def community_key(book_id: int, name: str, *, version: int | None = None) -> str:
+    """`name` cached under the book's community version (its current one unless given)."""
+    if version is None:
+        version = community_version(book_id)
+    return f"community:{book_id}:v{version}:{name}"
 
 
 def cached_community(book_id: int, name: str, build):

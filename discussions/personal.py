@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest
@@ -122,15 +123,48 @@ def fill_viewer_actions(request: HttpRequest, personal: dict, markers: list[str]
     return filled
 
 
+# Book id -> the community version its page's holes read under last, in this process.
+_community_versions_seen: dict[int, int] = {}
+_VERSIONS_KEPT = 4096
+
+
+def _book_page_reads(book_id: int, user_id, version: int) -> list[str]:
+    from discussions.cache import community_key
+
+    return [
+        community_key(book_id, "thread", version=version),
+        community_key(book_id, "contributions", version=version),
+        answers_key(book_id, user_id, version=version),
+    ]
+
+
+def book_page_guessed_reads(request: HttpRequest, book_id: int) -> list[str]:
+    """What book_page_personal will read, at the community version this process saw last
+    for the book, fetched with the page's first reads (CATALOG_BOOK_PAGE_GUESSED_READS).
+    Until someone writes about the book the guess holds and the holes need no round trip
+    of their own; a wrong guess costs three keys fetched for nothing."""
+    version = _community_versions_seen.get(book_id)
+    user_id = request.session.get(SESSION_KEY)
+    if version is None or user_id is None:
+        return []
+    return _book_page_reads(book_id, user_id, version)
+
+
 def book_page_personal(request: HttpRequest, book) -> dict:
     """The book page's holes: the reader's rating and age vote, following, notices."""
-    from discussions.cache import community_key
+    from discussions.cache import community_version
     from discussions.selectors import book_notices, book_thread
 
     user = request.user
-    answers = answers_key(book.pk, user.pk)
-    # One round trip for the cached reads this page makes (the header's came first).
-    prefetch([community_key(book.pk, "thread"), community_key(book.pk, "contributions"), answers])
+    version = community_version(book.pk)
+    if len(_community_versions_seen) >= _VERSIONS_KEPT:
+        _community_versions_seen.clear()
+    _community_versions_seen[book.pk] = version
+    reads = _book_page_reads(book.pk, user.pk, version)
+    answers = reads[-1]
+    # One round trip for the cached reads this page makes (none when they were guessed
+    # right and came with the page's first reads).
+    prefetch(reads)
     thread = book_thread(book)
     # No SQL on a warm page: under load a query costs PostgreSQL's CPU on the same cores.
     rating, age, following = read_through(
@@ -148,12 +182,14 @@ def book_page_personal(request: HttpRequest, book) -> dict:
     }
 
 
-def answers_key(book_id: int, user_id: int) -> str:
+def answers_key(book_id: int, user_id: int, *, version: int | None = None) -> str:
     """The reader's rating, age vote and following of a book, under its community version
     (ratings and votes bump it); a follow or unfollow deletes it (follow_row_changed)."""
     from discussions.cache import community_version
 
-    return f"answers:{book_id}:{user_id}:v{community_version(book_id)}"
+    if version is None:
+        version = community_version(book_id)
+    return f"answers:{book_id}:{user_id}:v{version}"
 
 
 _READER_ANSWERS = (

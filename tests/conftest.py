@@ -29,9 +29,17 @@ def _fresh_cache():
     """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
     from bookclub.shared_pages import filled_holes, local_pages
     from catalog.pages import _book_ids, _latest_book_ids
-    from discussions.personal import _meeting_ids_seen
+    from discussions.personal import _community_versions_seen, _meeting_ids_seen
 
-    memories = (cache, local_pages, filled_holes, _book_ids, _latest_book_ids, _meeting_ids_seen)
+    memories = (
+        cache,
+        local_pages,
+        filled_holes,
+        _book_ids,
+        _latest_book_ids,
+        _meeting_ids_seen,
+        _community_versions_seen,
+    )
     for memory in memories:
         memory.clear()
     yield

@@ -18,7 +18,7 @@ def book(db):
 
 
 @pytest.mark.django_db
-def test_a_members_book_page_asks_the_cache_twice_once_warm(
+def test_a_members_book_page_asks_the_cache_once_when_warm(
     redis_as_the_cache, monkeypatch, member, book
 ):
     reader = Client()
@@ -29,8 +29,26 @@ def test_a_members_book_page_asks_the_cache_twice_once_warm(
     sent = note_redis_commands(cache, monkeypatch)
     reader.get(book.get_absolute_url())
     # One MGET: the member, the header's badge and flags, the catalog's and the book's
-    # community's versions; one more for what the community section keys by them.
-    assert sent == ["MGET", "MGET"]
+    # community's versions, and what the community section keys by the version seen last.
+    assert sent == ["MGET"]
+
+
+@pytest.mark.django_db
+def test_after_a_write_about_the_book_the_page_reads_the_new_version(
+    redis_as_the_cache, member, book
+):
+    """The guess at the community section's keys goes stale with a rating: the page reads
+    the new version's keys and shows the new rating, not what was guessed."""
+    from discussions.services.ratings import rating_set
+
+    reader = Client()
+    reader.force_login(member)
+    for _ in range(2):
+        assert "Your rating:" not in reader.get(book.get_absolute_url()).content.decode()
+    rating_set(book=book, user=member, value=4)
+
+    page = reader.get(book.get_absolute_url()).content.decode()
+    assert 'Your rating: <span class="my-rating">4' in page
 
 
 @pytest.mark.django_db
