@@ -71,6 +71,11 @@ class JoinedSelect:
                 instances.append(part.model.from_db(using, names, chunk))
         return instances
 
+    def fetch_one(self, params, *, using: str = "default") -> Model | None:
+        """For a select of one model: its instance, or None when no row matches."""
+        found = self.fetch(params, using=using)
+        return None if found is None else found[0]
+
     @cached_property
     def _layout(self) -> list[tuple[Joined, list[str], int]]:
         """Per part: its attribute names in column order and where its primary key is."""

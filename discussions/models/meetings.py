@@ -74,11 +74,9 @@ class MeetingQuerySet(models.QuerySet):
     # compiling the ORM's equivalents cost more than running them.
     def in_club(self, club: Club, pk: int) -> Meeting | None:
         """The club's meeting with this id (None: not one of the club's)."""
-        found = _MEETING_IN_CLUB.fetch([club.pk, pk], using=self.db)
-        if found is None:
-            return None
-        (meeting,) = found
-        meeting.club = club
+        meeting = _MEETING_IN_CLUB.fetch_one([club.pk, pk], using=self.db)
+        if meeting is not None:
+            meeting.club = club
         return meeting
 
     def locked(self, meeting: Meeting) -> Meeting:
@@ -87,10 +85,9 @@ class MeetingQuerySet(models.QuerySet):
         for the lock sees the locked row's new version but other rows as they were when
         it started."""
         self._for_write = True  # as select_for_update() does: the primary, under a router
-        found = _LOCKED_MEETING.fetch([meeting.pk], using=self.db)
-        if found is None:
+        fresh = _LOCKED_MEETING.fetch_one([meeting.pk], using=self.db)
+        if fresh is None:
             raise Meeting.DoesNotExist("The meeting was deleted.")
-        (fresh,) = found
         fresh.club = meeting.club
         return fresh
 
@@ -218,11 +215,9 @@ class RSVPQuerySet(models.QuerySet):
 
     def answer_of(self, meeting: Meeting, user) -> RSVP | None:
         """The member's RSVP to the meeting, if any (hand-written, as in_club())."""
-        found = _ANSWER.fetch([meeting.pk, user.pk], using=self.db)
-        if found is None:
-            return None
-        (rsvp,) = found
-        rsvp.meeting = meeting
+        rsvp = _ANSWER.fetch_one([meeting.pk, user.pk], using=self.db)
+        if rsvp is not None:
+            rsvp.meeting = meeting
         return rsvp
 
 

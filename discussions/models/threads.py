@@ -281,7 +281,7 @@ class CommentQuerySet(models.QuerySet):
         ]
         columns = ", ".join(quote(f.column) for f in fields)
         values = [f.get_db_prep_save(f.pre_save(comment, add=True), connection) for f in fields]
-        ancestors = comment_ancestor_ids(parent)
+        ancestors = parent.path_ids() if parent is not None else []
         counted = ""
         params: list = []
         # Only the table's and columns' own names are formatted in; values are parameters.
@@ -306,13 +306,6 @@ class CommentQuerySet(models.QuerySet):
         prefix = parent.path if parent is not None else ""
         root_id = parent.root_id if parent is not None else None
         return sql, [table, *params, prefix, root_id, *values]
-
-
-def comment_ancestor_ids(parent: Comment | None) -> list[int]:
-    """The ids of a new reply's ancestors: its parent and the parent's own ancestors."""
-    if parent is None:
-        return []
-    return [*parent.ancestor_ids(), parent.pk]
 
 
 class Comment(models.Model):
@@ -425,11 +418,12 @@ class Comment(models.Model):
         self.path = f"{prefix}{self.pk:0{PATH_STEP}d}"
         self.root_id = parent.root_id if parent is not None else self.pk
 
+    def path_ids(self) -> list[int]:
+        """The ids along this comment's path: its ancestors from the top, then itself."""
+        return [int(self.path[i : i + PATH_STEP]) for i in range(0, len(self.path), PATH_STEP)]
+
     def ancestor_ids(self) -> list[int]:
-        return [
-            int(self.path[i : i + PATH_STEP])
-            for i in range(0, len(self.path) - PATH_STEP, PATH_STEP)
-        ]
+        return self.path_ids()[:-1]
 
     def shows_body_to(self, user, *, moderator: bool) -> bool:
         if self.is_deleted:
