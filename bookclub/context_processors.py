@@ -1,13 +1,12 @@
 from django.conf import settings
-
-from bookclub.shared_pages import CSRF_PLACEHOLDER, is_shared_render
+from django.utils import timezone
 
 
 def site(request):
-    """Values every page template needs."""
-    values = {"SITE_NAME": "bookclub", "DEBUG": settings.DEBUG}
-    if is_shared_render(request):
-        # A page rendered for every member carries a placeholder, replaced by each
-        # member's own token when the page is served (bookclub.shared_pages).
-        values["csrf_token"] = CSRF_PLACEHOLDER
-    return values
+    """Values every page template needs; TZ is part of every cached fragment's key, since
+    the fragment's dates are written in the reader's zone."""
+    return {
+        "SITE_NAME": "bookclub",
+        "DEBUG": settings.DEBUG,
+        "TZ": timezone.get_current_timezone_name(),
+    }

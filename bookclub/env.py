@@ -7,6 +7,7 @@ surfacing as a confusing error on the first request.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from urllib.parse import urlsplit
 
@@ -88,3 +89,14 @@ def parse_database_url(url: str, *, conn_max_age: int) -> dict:
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False
     return config
+
+
+def code_digest(root) -> str:
+    """A digest of the project's Python and templates: a new release's cached pages and
+    fragments never meet those an older release rendered."""
+    digest = hashlib.sha256()
+    for folder in ("bookclub", "catalog", "discussions", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -61,29 +61,22 @@ class RejectNulCharactersMiddleware:
 
 
 class UserTimezoneMiddleware:
-    """Shows every date and time in the signed-in member's own time zone.
-
-    In process_view, not before: loading the member here would come before
-    MemberPrefetchMiddleware fetches them with the page's first reads in one round trip.
-    """
+    """Shows every date and time in the signed-in member's own time zone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        timezone.deactivate()
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()  # the thread's next request starts from the site's zone
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        zone_name = getattr(request.user, "time_zone", "") if hasattr(request, "user") else ""
+        zone_name = getattr(request.user, "time_zone", "")
         try:
             if zone_name:
                 timezone.activate(zoneinfo.ZoneInfo(zone_name))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # the thread's next request starts from the site's zone
 
 
 def database_unreachable(exception: BaseException | None) -> bool:

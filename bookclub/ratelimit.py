@@ -40,7 +40,9 @@ def hit(key: str, *, limit: str | None = None, now: float | None = None) -> Verd
     except ValueError:
         used = 1 if cache.add(cache_key, 1, timeout=seconds + 1) else cache.incr(cache_key)
     retry_after = int((window + 1) * seconds - now) + 1
-    return Verdict(allowed=used <= count, retry_after=retry_after)
+    # None: the cache is unreachable. Members keep posting rather than all being refused;
+    # the limit holds again as soon as it answers.
+    return Verdict(allowed=used is None or used <= count, retry_after=retry_after)
 
 
 def too_many_requests(request, retry_after: int):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from bookclub.env import env_bool, env_int, env_list, env_str, parse_database_url
+from bookclub.env import code_digest, env_bool, env_int, env_list, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +29,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Part of every cache key and ETag (bookclub/http.py): a deploy starts with a clean slate.
+RELEASE = env_str("RELEASE") or code_digest(BASE_DIR)
 
 INSTALLED_APPS = [
     "bookclub.accounts",
@@ -54,10 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bookclub.middleware.SecurityHeadersMiddleware",
     "bookclub.middleware.RejectNulCharactersMiddleware",
-    "bookclub.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "bookclub.accounts.middleware.MemberPrefetchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,6 +87,7 @@ TEMPLATES = [
             ],
             "builtins": [
                 "template_partials.templatetags.partials",
+                "django.templatetags.cache",
                 "bookclub.templatetags.site_tags",
             ],
         },
@@ -99,24 +100,6 @@ CATALOG_POST_IMPORT_STEPS = [
     "discussions.importing.seed_library_club",
 ]
 
-# Keys other apps add to a book page's schema.org JSON-LD.
-CATALOG_BOOK_JSONLD_EXTENSIONS = ["discussions.jsonld.community_jsonld"]
-# Version numbers of other apps' data shown on a book page; a visitor's cached page is
-# keyed by them (book id -> int).
-CATALOG_BOOK_PAGE_VERSION_KEYS = ["discussions.cache.community_version_key"]
-# The book page is rendered once for every member and personalised per request
-# (bookclub.shared_pages): other apps' context for its holes, and their marker fillers.
-CATALOG_BOOK_PAGE_PERSONAL = ["discussions.personal.book_page_personal"]
-# What those holes will read, guessed from the book's id, fetched with the page's first reads.
-CATALOG_BOOK_PAGE_GUESSED_READS = ["discussions.personal.book_page_guessed_reads"]
-CATALOG_BOOK_PAGE_FILLERS = {"viewer-actions": "discussions.personal.fill_viewer_actions"}
-# What every shared page's holes may use (functions of the request): the header's badge.
-SHARED_PAGE_CONTEXT = ["discussions.personal.header_context"]
-# Cache keys every signed-in request reads (functions of the member's id), fetched in one
-# round trip with the member themself (bookclub.accounts.middleware): the header's badge
-# and the reader's flags.
-MEMBER_FIRST_READS = ["discussions.personal.header_first_reads"]
-
 # --- Database -----------------------------------------------------------------
 DATABASES = {
     "default": parse_database_url(
@@ -127,27 +110,38 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------
+# Redis is a cache, never the only copy: sessions are written to the database too
+# (cached_db), and a cache error reads as a miss (IGNORE_EXCEPTIONS), so losing Redis
+# costs speed, not sign-ins or answers (bookclub/cache.py explains the versions).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "bookclub.redis_cache.ReusedClientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "bookclub"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', 'bookclub')}:{RELEASE}",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": RELEASE,
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts (django-allauth) ---------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, loading the signed-in member from the cache.
 AUTHENTICATION_BACKENDS = [
-    "bookclub.accounts.backends.CachedModelBackend",
-    "bookclub.accounts.backends.CachedAllauthBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,35 +12,22 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from bookclub.cache import cache_is_up, versions
+from bookclub.http import public_page
 from bookclub.middleware import database_unavailable_response, database_unreachable
-from bookclub.shared_pages import member_page_cache
-from bookclub.visitor_cache import visitor_page_cache
-from catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
-from catalog.cache import catalog_version
-from discussions.cache import CLUBS_VERSION_KEY, clubs_version
 
 
-def _home_visitor_key(request: HttpRequest) -> str:
-    # The shelf follows the catalog; the public meetings list the clubs and the clock.
-    minute = int(time.time() // 60)
-    return f"home:c{catalog_version()}:k{clubs_version()}:m{minute}"
-
-
-def _home_member_key(request: HttpRequest) -> str:
-    # The member's own meetings are a hole, filled per request from their cached list.
-    return f"home:c{catalog_version()}"
+def home_versions(request: HttpRequest) -> dict:
+    # The shelf follows the catalog; the meetings list the clubs and the clock (a meeting
+    # that has just begun leaves "upcoming" within a minute).
+    return versions(catalog="catalog", clubs="clubs") | {"minute": int(time.time() // 60)}
 
 
 @require_GET
-@visitor_page_cache(_home_visitor_key)
-@member_page_cache(
-    _home_member_key,
-    lambda request: {},
-    first_reads=lambda request: [CATALOG_VERSION_KEY, CLUBS_VERSION_KEY],
-)
+@public_page(home_versions)
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what is being read and discussed."""
-    return render(request, "home.html")
+    return render(request, "home.html", {"versions": home_versions(request)})
 
 
 @require_GET
@@ -51,14 +38,18 @@ def livez(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers a query, 503 when it does not (for load balancers)."""
+    """200 when the database answers a query, 503 when it does not (for load balancers).
+    The cache's state is reported too, but a cache outage only slows pages: still 200."""
+    cache = "up" if cache_is_up() else "down"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "down", "cache": cache}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "up", "cache": cache})
 
 
 @require_GET

@@ -11,21 +11,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from bookclub.shared_pages import member_page_cache
-from bookclub.visitor_cache import visitor_page_cache
+from bookclub.cache import versions
+from bookclub.http import public_page
 from catalog import isbn as isbn_rules
-from catalog.cache import catalog_version
-from catalog.jsonld import extend_book_jsonld
 from catalog.models import Author, Book, Edition, Subject
-from catalog.pages import (
-    book_page_context,
-    book_page_fillers,
-    book_page_first_reads,
-    book_page_fragments,
-    book_page_member_key,
-    book_page_personal,
-    book_page_visitor_key,
-)
+from catalog.pages import book_facts
 from catalog.search import search_books
 
 # The query parameters a page with a discussion reads (its sort order and page).
@@ -43,15 +33,19 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _catalog_visitor_key(name: str):
-    # Visitors' pages of the catalog: the same for everyone until the catalog changes
-    # (the decorator adds the query string to the key).
-    return lambda request, *args, **kwargs: f"{name}:c{catalog_version()}"
+def catalog_versions(request, *args, **kwargs) -> dict:
+    return versions(catalog="catalog")
+
+
+def book_page_versions(slug: str) -> dict:
+    """What the book page shows: the catalog, the book's community (discussions/cache.py)
+    and members' public names."""
+    return versions(catalog="catalog", community=f"book:{slug}", people="people")
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-@visitor_page_cache(_catalog_visitor_key("book-list"), params=("subject", "genre", "sort", "page"))
+@public_page(catalog_versions, params=("subject", "genre", "sort", "page"))
 def book_list(request: HtmxHttpRequest) -> HttpResponse:
     """Browse the catalog, filtered by subject or genre, sorted."""
     books = Book.objects.for_listing()
@@ -93,21 +87,12 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 
 
 @require_GET
-@visitor_page_cache(book_page_visitor_key, params=THREAD_PARAMS)
-@member_page_cache(
-    book_page_member_key,
-    book_page_personal,
-    fillers=book_page_fillers(),
-    params=THREAD_PARAMS,
-    first_reads=book_page_first_reads,
-)
+@public_page(lambda request, slug: book_page_versions(slug), params=THREAD_PARAMS)
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
-    context = book_page_context(slug)
-    book = context["book"]
-    jsonld = extend_book_jsonld(context["catalog_jsonld"], book)
-    fragments = book_page_fragments(book)
-    return render(request, "catalog/book_detail.html", {**context, **fragments, "jsonld": jsonld})
+    book = get_object_or_404(Book, slug=slug)
+    context = {"book": book, "facts": book_facts(book), "versions": book_page_versions(slug)}
+    return render(request, "catalog/book_detail.html", context)
 
 
 @require_GET
@@ -133,7 +118,7 @@ def isbn_redirect(request: HttpRequest, raw: str) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@visitor_page_cache(_catalog_visitor_key("search"), params=("q",))
+@public_page(catalog_versions, params=("q",))
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book."""
     result = search_books(request.GET.get("q", ""))

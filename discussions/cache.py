@@ -1,121 +1,79 @@
-"""Per-book community version: what is cached about a book's community is retired on any write.
+"""Which data versions (bookclub/cache.py) a discussions row belongs to.
 
-Every write that changes what a book page shows about its community (comments,
-ratings, age votes, summaries, notices and their seconds, quotes, thread locks)
-bumps that book's version, now and again when the transaction commits. Cached
-aggregates and visitors' page fragments are keyed by it, so they are never stale
-for longer than a request. Members' display names in cached fragments may lag by
-up to COMMUNITY_TIMEOUT after a profile edit.
+- "book:<slug>": a book's community (its thread, comments, ratings, age votes, summaries,
+  notices and their seconds, quotes). Named by slug, the name in the page's address, so a
+  visitor's revalidation needs no query.
+- "meeting:<id>": a meeting's RSVPs and discussion.
+- "clubs": clubs, memberships, meetings, reading sections, polls.
+
+The signal handlers in DiscussionsConfig.ready call these for every save and delete;
+services that write in bulk call them themselves.
 """
 
 from __future__ import annotations
 
-from bookclub.request_memo import read_through
-from bookclub.versions import read_version, version_changed
+from django.core.exceptions import ObjectDoesNotExist
 
-COMMUNITY_TIMEOUT = 60 * 10
-
-
-def community_version_key(book_id: int) -> str:
-    return f"community:version:{book_id}"
+from bookclub.cache import bump
 
 
-def community_version(book_id: int) -> int:
-    return read_version(community_version_key(book_id))
+def community_version(slug: str) -> str:
+    return f"book:{slug}"
 
 
-def community_changed(book_id: int | None) -> None:
-    if book_id is not None:
-        version_changed(community_version_key(book_id))
+def meeting_version(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
 
 
-def community_key(book_id: int, name: str, *, version: int | None = None) -> str:
-    """`name` cached under the book's community version (its current one unless given)."""
-    if version is None:
-        version = community_version(book_id)
-    return f"community:{book_id}:v{version}:{name}"
+def book_changed(book) -> None:
+    bump(community_version(book.slug))
 
 
-def cached_community(book_id: int, name: str, build):
-    """build() cached under the book's current community version."""
-    return read_through(community_key(book_id, name), build, COMMUNITY_TIMEOUT)
+def _thread_names(thread) -> list[str]:
+    names = []
+    if thread.book_id:
+        names.append(community_version(thread.book.slug))
+    if thread.meeting_id:
+        names.append(meeting_version(thread.meeting_id))
+    return names
 
 
-def book_id_of(instance) -> int | None:
-    """The book a community row is about, without a query where the row already knows."""
-    if hasattr(instance, "book_id"):
-        return instance.book_id
-    if hasattr(instance, "notice_id"):  # a notice's second
-        notice = instance._state.fields_cache.get("notice")
-        if notice is not None:
-            return notice.book_id
-        from discussions.models import ContentNotice
-
-        return (
-            ContentNotice.objects.filter(pk=instance.notice_id)
-            .values_list("book_id", flat=True)
-            .first()
-        )
-    if hasattr(instance, "thread_id"):  # a comment
-        thread = instance._state.fields_cache.get("thread")
-        if thread is not None:
-            return thread.book_id
-        from discussions.models import Thread
-
-        return (
-            Thread.objects.filter(pk=instance.thread_id).values_list("book_id", flat=True).first()
-        )
-    return None
+def thread_changed(thread) -> None:
+    bump(*_thread_names(thread))
 
 
 def community_row_changed(sender, instance, **_signal_arguments) -> None:
-    community_changed(book_id_of(instance))
+    from discussions.models import Comment, NoticeSecond, Thread
+
+    try:
+        names = _names_of(instance, Comment, NoticeSecond, Thread)
+    except ObjectDoesNotExist:  # deleted with its book, whose deletion retired the catalog
+        names = []
+    bump(*names)
 
 
-# --- clubs and meetings ---------------------------------------------------------------
-# One version for everything club-shaped (clubs, memberships, meetings, reading sections):
-# the home page's meeting lists are cached under it, per member.
-CLUBS_VERSION_KEY = "clubs:version"
-
-
-def clubs_version() -> int:
-    return read_version(CLUBS_VERSION_KEY)
-
-
-def clubs_changed(**_signal_arguments) -> None:
-    version_changed(CLUBS_VERSION_KEY)
-
-
-# --- one meeting's page ---------------------------------------------------------------
-# What members do on a meeting page (RSVPs, its discussion) bumps that meeting's version;
-# the shared meeting page is keyed by it and by clubs_version (the meeting itself, its
-# club, memberships and reading sections).
-
-
-def meeting_version_key(meeting_id: int) -> str:
-    return f"meeting:version:{meeting_id}"
-
-
-def meeting_version(meeting_id: int) -> int:
-    return read_version(meeting_version_key(meeting_id))
-
-
-def meeting_changed(meeting_id: int | None) -> None:
-    if meeting_id is not None:
-        version_changed(meeting_version_key(meeting_id))
-
-
-def meeting_id_of(instance) -> int | None:
-    """The meeting an RSVP, a thread or a comment belongs to (None for book threads)."""
-    if hasattr(instance, "meeting_id"):  # an RSVP or a thread
-        return instance.meeting_id
-    thread = instance._state.fields_cache.get("thread")
-    if thread is not None:
-        return thread.meeting_id
-    from discussions.models import Thread
-
-    return Thread.objects.filter(pk=instance.thread_id).values_list("meeting_id", flat=True).first()
+def _names_of(instance, Comment, NoticeSecond, Thread) -> list[str]:  # noqa: N803
+    if isinstance(instance, Thread):
+        names = _thread_names(instance)
+    elif isinstance(instance, Comment):
+        thread = Thread.objects.filter(pk=instance.thread_id).select_related("book").first()
+        names = _thread_names(thread) if thread is not None else []
+    elif isinstance(instance, NoticeSecond):
+        names = [community_version(instance.notice.book.slug)]
+    else:  # a row with a book: rating, age vote, summary, notice, quote
+        names = [community_version(instance.book.slug)]
+    return names
 
 
 def meeting_row_changed(sender, instance, **_signal_arguments) -> None:
-    meeting_changed(meeting_id_of(instance))
+    bump(meeting_version(instance.meeting_id))
+
+
+def clubs_changed(**_signal_arguments) -> None:
+    bump("clubs")
+
+
+def thread_version_name(thread) -> str:
+    """The version a thread's comments are cached under: its book's community or its
+    meeting's."""
+    return _thread_names(thread)[0]

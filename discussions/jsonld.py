@@ -7,14 +7,12 @@ import json
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Book
-from discussions.cache import cached_community
 from discussions.models import Comment, Rating
-from discussions.selectors import age_summary, rating_summary
 
 REVIEWS = 5
 
 
-def _reviews(book: Book) -> list[dict]:
+def reviews_jsonld(book: Book) -> list[dict]:
     """Recent top-level comments whose author (member or imported handle) rated the book."""
     comments = list(
         Comment.objects.filter(
@@ -54,28 +52,23 @@ def _reviews(book: Book) -> list[dict]:
     return reviews
 
 
-def community_jsonld(book: Book) -> dict:
-    """aggregateRating, review and typicalAgeRange keys (absent ones are left out)."""
-    return cached_community(book.pk, "jsonld", lambda: _community_jsonld(book))
-
-
-def _community_jsonld(book: Book) -> dict:
+def community_jsonld(shared: dict) -> dict:
+    """aggregateRating, review and typicalAgeRange keys from the book's shared community
+    (discussions.selectors.shared_community); absent ones are left out."""
     data: dict = {}
-    ratings = rating_summary(book)
+    ratings = shared["ratings"]
     if ratings["count"]:
         data["aggregateRating"] = {
             "@type": "AggregateRating",
-            "ratingValue": str(ratings["average"]),
+            "ratingValue": str(ratings["average_two_places"]),
             "ratingCount": ratings["count"],
             "bestRating": "5",
             "worstRating": "0.5",
         }
-    reviews = _reviews(book)
-    if reviews:
-        data["review"] = reviews
-    age = age_summary(book)
-    if age["consensus"] is not None:
-        data["typicalAgeRange"] = f"{age['consensus']}-"
+    if shared["reviews"]:
+        data["review"] = shared["reviews"]
+    if shared["age"]["consensus"] is not None:
+        data["typicalAgeRange"] = f"{shared['age']['consensus']}-"
     return data
 
 

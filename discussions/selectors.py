@@ -1,18 +1,22 @@
-"""Reads for discussion pages, each a fixed number of queries whatever the size."""
+"""Reads for discussion pages, each a fixed number of queries whatever the size.
+
+What every reader sees comes from here, cached under the data versions (bookclub/cache.py);
+what depends on the reader comes from discussions/viewer.py.
+"""
 
 from __future__ import annotations
 
-import copy
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from catalog.models import Book
-from discussions.cache import cached_community
 from discussions.forms.community import (
     MeetingCommentForm,
     NoticeForm,
@@ -24,10 +28,7 @@ from discussions.models import (
     AgeVote,
     Comment,
     ContentNotice,
-    Flag,
-    Follow,
     Meeting,
-    NoticeSecond,
     Quote,
     Rating,
     Summary,
@@ -35,13 +36,13 @@ from discussions.models import (
 )
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 from discussions.services.spoilers import progress_for_meeting, spoilers_mark
+from discussions.viewer import book_viewer, thread_viewer
 
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
 MAX_DEPTH = 6
+SHARED_TIMEOUT = 60 * 60
 SORTS = {"newest": "Newest", "oldest": "Oldest", "replies": "Most replied"}
-# "Not loaded yet" for a reader's progress (None means "has none").
-UNLOADED = object()
 
 
 @dataclass
@@ -82,67 +83,32 @@ def _attach_author_ratings(book_id: int, comments: list[Comment]) -> None:
             comment.author_rating = by_handle.get(comment.imported_handle)
 
 
-def _viewer_state(thread: Thread, user, root_ids: list[int]) -> dict:
-    if not getattr(user, "is_authenticated", False):
-        return {"flagged_ids": set(), "following": False}
-    # Filtering on the page's roots keeps the query's size fixed however big the trees are.
-    return {
-        "flagged_ids": set(
-            Flag.objects.filter(reporter=user, comment__root_id__in=root_ids).values_list(
-                "comment_id", flat=True
-            )
-        ),
-        "following": Follow.objects.filter(thread=thread, user=user).exists(),
-    }
+def mark_spoilers(thread: Thread, *, comments: list[Comment], reader_progress) -> None:
+    """Meeting threads: flag comments about sections this reader has not reached. Authors
+    are not exempt here, since cards are shared: site.js opens the author's own."""
+    if thread.meeting_id:
+        spoilers_mark(comments=comments, user=None, reader_progress=reader_progress)
 
 
-def mark_spoilers(thread: Thread, *, user, comments: list[Comment], reader_progress=UNLOADED):
-    """Meeting threads: flag comments about sections this reader has not reached (1 query)."""
-    if not thread.meeting_id:
-        return
-    if reader_progress is UNLOADED:
-        reader_progress = progress_for_meeting(user=user, meeting=thread.meeting)
-    spoilers_mark(comments=comments, user=user, reader_progress=reader_progress)
+def spoiler_key(reader_progress) -> str:
+    """What of the reader's progress a meeting thread's cached comments depend on."""
+    if reader_progress is None:
+        return "none"
+    section = reader_progress.section
+    position = section.position if section is not None else ""
+    return f"{reader_progress.book_id}.{position}.{reader_progress.page}.{reader_progress.percent}"
 
 
-def thread_context(
-    thread: Thread | None,
-    *,
-    user,
-    sort: str = "newest",
-    page: int = 1,
-    reader_progress=UNLOADED,
-) -> dict:
-    """A page of top-level comments with all their replies, as a tree, in 4-5 queries.
+@dataclass
+class CommentPage:
+    nodes: list[Node]
+    next_page: int | None
 
-    Meeting threads also mark spoilers, with the reader's progress passed in or loaded once.
-    """
-    sort = sort if sort in SORTS else "newest"
-    page = max(page, 1)
-    context = {
-        "thread": thread,
-        "sort": sort,
-        "sorts": SORTS,
-        "page": page,
-        "max_depth": MAX_DEPTH,
-        "nodes": [],
-        "total": 0,
-        "next_page": None,
-        "flagged_ids": set(),
-        "following": False,
-        "can_moderate": False,
-        "can_post": getattr(user, "is_authenticated", False),
-        "post_refusal": "",
-        "comment_form": comment_form_for(thread),
-        "post_url": reverse("discussions:comment_create", kwargs={"pk": thread.pk})
-        if thread
-        else "",
-        "thread_url": reverse("discussions:thread", kwargs={"pk": thread.pk}) if thread else "",
-    }
-    if thread is None:
-        return context
+
+def comment_page(thread: Thread, *, sort: str, page: int, reader_progress=None) -> CommentPage:
+    """A page of top-level comments with all their replies, as a tree, in 3-4 queries."""
     # Any page past the end is empty; a huge one would overflow the database's OFFSET.
-    start = (min(max(page, 1), MAX_PAGE) - 1) * PAGE_SIZE
+    start = (min(page, MAX_PAGE) - 1) * PAGE_SIZE
     roots = thread.comments.top_level().sorted_by(sort).values_list("pk", flat=True)
     # One extra id tells us whether a next page exists without a COUNT.
     root_ids = list(roots[start : start + PAGE_SIZE + 1])
@@ -151,20 +117,50 @@ def thread_context(
     comments = list(Comment.objects.filter(root_id__in=root_ids).with_authors().order_by("path"))
     if thread.book_id:
         _attach_author_ratings(thread.book_id, comments)
-    mark_spoilers(thread, user=user, comments=comments, reader_progress=reader_progress)
-    refusal = thread.post_check(user)
-    context.update(
-        nodes=_build_forest(comments, root_ids),
-        total=(
-            cached_community(thread.book_id, "total", thread.comments.count)
-            if thread.book_id
-            else thread.comments.count()
-        ),
-        next_page=page + 1 if has_next else None,
-        can_moderate=thread.can_moderate(user),
-        can_post=not refusal,
-        post_refusal=refusal,
-        **_viewer_state(thread, user, root_ids),
+    mark_spoilers(thread, comments=comments, reader_progress=reader_progress)
+    return CommentPage(_build_forest(comments, root_ids), page + 1 if has_next else None)
+
+
+def thread_context(
+    thread: Thread | None,
+    *,
+    user,
+    version: int,
+    sort: str = "newest",
+    page: int = 1,
+    reader_progress=None,
+    total: int | None = None,
+) -> dict:
+    """A thread's shared parts (the comment page is built only when its cached fragment
+    is missing) and the reader's own. `version` is the data version the thread belongs to:
+    its book's community or its meeting."""
+    sort = sort if sort in SORTS else "newest"
+    page = max(page, 1)
+    context = {
+        "thread": thread,
+        "thread_version": version,
+        "spoiler_key": spoiler_key(reader_progress) if thread and thread.meeting_id else "",
+        "sort": sort,
+        "sorts": SORTS,
+        "page": page,
+        "max_depth": MAX_DEPTH,
+        "total": 0,
+        "comment_page": CommentPage([], None),
+        "comment_form": comment_form_for(thread),
+        "post_url": reverse("discussions:comment_create", kwargs={"pk": thread.pk})
+        if thread
+        else "",
+        "thread_url": reverse("discussions:thread", kwargs={"pk": thread.pk}) if thread else "",
+        **thread_viewer(thread, user),
+    }
+    if thread is None:
+        return context
+    if total is None:
+        key = f"thread-total:{thread.pk}:{version}"
+        total = cache.get_or_set(key, thread.comments.count, SHARED_TIMEOUT)
+    context["total"] = total
+    context["comment_page"] = SimpleLazyObject(
+        lambda: comment_page(thread, sort=sort, page=page, reader_progress=reader_progress)
     )
     return context
 
@@ -177,14 +173,14 @@ def subtree_context(comment: Comment, *, user) -> dict:
         .with_authors()
         .order_by("path")
     )
-    mark_spoilers(thread, user=user, comments=comments)
+    if thread.meeting_id:
+        progress = progress_for_meeting(user=user, meeting=thread.meeting)
+        mark_spoilers(thread, comments=comments, reader_progress=progress)
     return {
         "thread": thread,
         "nodes": _build_forest(comments, [comment.pk]),
         "max_depth": comment.depth + MAX_DEPTH,
-        "can_moderate": thread.can_moderate(user),
-        "can_post": thread.can_post(user),
-        **_viewer_state(thread, user, [comment.root_id]),
+        **thread_viewer(thread, user),
     }
 
 
@@ -192,9 +188,10 @@ def meeting_thread_context(
     meeting: Meeting,
     *,
     user,
+    version: int,
     sort: str = "newest",
     page: int = 1,
-    reader_progress=UNLOADED,
+    reader_progress=None,
     sections: list | None = None,
 ) -> dict:
     """The meeting page's discussion: its thread (made by the first post), spoilers marked."""
@@ -202,11 +199,10 @@ def meeting_thread_context(
     if thread is not None:
         thread.meeting = meeting
     context = thread_context(
-        thread, user=user, sort=sort, page=page, reader_progress=reader_progress
+        thread, user=user, version=version, sort=sort, page=page, reader_progress=reader_progress
     )
     if thread is None:
-        refusal = Thread(meeting=meeting).post_check(user)
-        context.update(can_post=not refusal, post_refusal=refusal)
+        context.update(thread_viewer(Thread(meeting=meeting), user))
     context["comment_form"] = MeetingCommentForm(book_id=meeting.book_id, sections=sections)
     # Every thread link and form stays on the meeting page.
     context["post_url"] = reverse(
@@ -216,18 +212,7 @@ def meeting_thread_context(
     return context
 
 
-def rating_summary(book: Book, *, user=None) -> dict:
-    """Average, count, histogram (half-star buckets) and how many were imported."""
-    summary = dict(cached_community(book.pk, "ratings", lambda: _rating_aggregates(book)))
-    summary["mine"] = None
-    if getattr(user, "is_authenticated", False):
-        summary["mine"] = (
-            Rating.objects.filter(book=book, user=user).values_list("value", flat=True).first()
-        )
-    return summary
-
-
-def _rating_aggregates(book: Book) -> dict:
+def rating_summary(book: Book) -> dict:
     rows = (
         Rating.objects.filter(book=book)
         .values("value")
@@ -242,13 +227,8 @@ def _rating_aggregates(book: Book) -> dict:
         counts[Decimal(row["value"])] += row["members"] + row["imported"]
         imported += row["imported"]
     total = sum(counts.values())
-    average = (
-        (sum(value * n for value, n in counts.items()) / total).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-        if total
-        else None
-    )
+    mean = sum(value * n for value, n in counts.items()) / total if total else None
+    average = mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if total else None
     most = max(counts.values(), default=0)
     histogram = [
         {"value": value, "count": counts[value], "max": most}
@@ -256,6 +236,8 @@ def _rating_aggregates(book: Book) -> dict:
     ]
     return {
         "average": average,
+        # schema.org's ratingValue: two decimals, for search engines' stars.
+        "average_two_places": mean.quantize(Decimal("0.01"), ROUND_HALF_UP) if total else None,
         "count": total,
         "imported": imported,
         "histogram": histogram,
@@ -263,20 +245,7 @@ def _rating_aggregates(book: Book) -> dict:
     }
 
 
-def age_summary(book: Book, *, user=None) -> dict:
-    """The median "suitable from" age and the spread of votes."""
-    summary = dict(cached_community(book.pk, "ages", lambda: _age_aggregates(book)))
-    summary["mine"] = None
-    if getattr(user, "is_authenticated", False):
-        summary["mine"] = (
-            AgeVote.objects.filter(book=book, user=user)
-            .values_list("minimum_age", flat=True)
-            .first()
-        )
-    return summary
-
-
-def _age_aggregates(book: Book) -> dict:
+def age_summary(book: Book) -> dict:
     votes = list(AgeVote.objects.filter(book=book).values_list("minimum_age", "user_id"))
     ages = sorted(age for age, _ in votes)
     consensus = (
@@ -296,39 +265,6 @@ def _age_aggregates(book: Book) -> dict:
     }
 
 
-def contributions_context(book: Book, *, user=None) -> dict:
-    shared = cached_community(book.pk, "contributions", lambda: _contributions(book))
-    return {
-        "summaries": shared["summaries"],
-        "notices": notices_seen_by(shared["notices"], book, user=user),
-        "quotes": shared["quotes"],
-        "summary_form": SummaryForm(),
-        "notice_form": NoticeForm(),
-        "quote_form": QuoteForm(),
-    }
-
-
-def book_notices(book: Book, *, user=None) -> list[ContentNotice]:
-    """The book's content notices, each marked with whether this reader agreed."""
-    shared = cached_community(book.pk, "contributions", lambda: _contributions(book))
-    return notices_seen_by(shared["notices"], book, user=user)
-
-
-def notices_seen_by(notices: list[ContentNotice], book: Book, *, user) -> list[ContentNotice]:
-    if not getattr(user, "is_authenticated", False) or not notices:
-        return notices
-    seconded = set(
-        NoticeSecond.objects.filter(notice__book=book, user=user).values_list(
-            "notice_id", flat=True
-        )
-    )
-    # Copies: the cached notices are shared by every reader.
-    notices = [copy.copy(notice) for notice in notices]
-    for notice in notices:
-        notice.seconded = notice.pk in seconded
-    return notices
-
-
 def _contributions(book: Book) -> dict:
     notices = ContentNotice.objects.filter(book=book).select_related("author")
     return {
@@ -338,23 +274,53 @@ def _contributions(book: Book) -> dict:
     }
 
 
-def book_thread(book: Book) -> Thread | None:
-    thread = cached_community(book.pk, "thread", lambda: Thread.objects.filter(book=book).first())
-    if thread is not None:
-        thread.book = book
-    return thread
+def shared_community(book: Book, *, versions: dict) -> dict:
+    """What every reader sees of a book's community, cached under its versions: the
+    aggregates, the thread and its size, summaries, notices and quotes."""
+    from discussions.jsonld import reviews_jsonld
+
+    def build() -> dict:
+        thread = Thread.objects.filter(book=book).first()
+        return {
+            "ratings": rating_summary(book),
+            "age": age_summary(book),
+            "thread": thread,
+            "total": thread.comments.count() if thread else 0,
+            "reviews": reviews_jsonld(book),
+            **_contributions(book),
+        }
+
+    key = f"community:{book.pk}:{versions['community']}:{versions['people']}"
+    shared = cache.get_or_set(key, build, SHARED_TIMEOUT)
+    if shared["thread"] is not None:
+        shared["thread"].book = book
+    return shared
 
 
-def community_context(book: Book, *, user, sort: str = "newest", page: int = 1) -> dict:
+def community_context(
+    book: Book, *, user, versions: dict, sort: str = "newest", page: int = 1
+) -> dict:
     """Everything the book page's community section shows."""
-    thread = book_thread(book)
+    shared = shared_community(book, versions=versions)
+    thread = shared["thread"]
     context = {
+        **shared,
         "book": book,
-        "ratings": rating_summary(book, user=user),
-        "age": age_summary(book, user=user),
-        **thread_context(thread, user=user, sort=sort, page=page),
-        **contributions_context(book, user=user),
-        "user": user,
+        "versions": versions,
+        "rating_choices": RATING_CHOICES,
+        "ages": range(MIN_AGE, MAX_AGE + 1),
+        "summary_form": SummaryForm(),
+        "notice_form": NoticeForm(),
+        "quote_form": QuoteForm(),
+        **thread_context(
+            thread,
+            user=user,
+            version=versions["community"],
+            sort=sort,
+            page=page,
+            total=shared["total"],
+        ),
+        **book_viewer(book, user),
     }
     # On a book page every thread link and form goes through the book's own URLs,
     # so the first comment can create the thread.

@@ -26,25 +26,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters, cached fragments and shared pages must not leak between tests."""
-    from bookclub.shared_pages import filled_holes, local_pages
-    from catalog.pages import _book_ids, _latest_book_ids
-    from discussions.personal import _community_versions_seen, _meeting_ids_seen
-
-    memories = (
-        cache,
-        local_pages,
-        filled_holes,
-        _book_ids,
-        _latest_book_ids,
-        _meeting_ids_seen,
-        _community_versions_seen,
-    )
-    for memory in memories:
-        memory.clear()
+    """Rate-limit counters, versions and cached fragments must not leak between tests."""
+    cache.clear()
     yield
-    for memory in memories:
-        memory.clear()
+    cache.clear()
 
 
 @pytest.fixture
@@ -94,47 +79,28 @@ def require_redis() -> str:
         pytest.skip(message)
 
 
-@pytest.fixture
-def redis_cache():
-    """The production cache backend on a real Redis, under a prefix of its own."""
-    from bookclub.redis_cache import ReusedClientRedisCache
-
-    backend = ReusedClientRedisCache(require_redis(), {"KEY_PREFIX": f"test-{os.getpid()}"})
-    yield backend
-    client = backend._cache.get_client(write=True)
-    for key in client.scan_iter(f"test-{os.getpid()}:*"):
-        client.delete(key)
+REDIS_BACKEND = "django_redis.cache.RedisCache"
 
 
 @pytest.fixture
 def redis_as_the_cache(settings):
-    """The production cache backend on a real Redis, as the site's default cache."""
+    """The production cache backend on a real Redis, as the site's default cache, under a
+    prefix of this process's own (the settings' production options included)."""
     prefix = f"test-site-{os.getpid()}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "bookclub.redis_cache.ReusedClientRedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": require_redis(),
             "KEY_PREFIX": prefix,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
     yield
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-
-
-def note_redis_commands(backend, monkeypatch) -> list[str]:
-    """From now on, the names of the commands `backend` (a Redis cache) sends, in order."""
-    client = backend._cache.get_client(write=True)
-    sent: list[str] = []
-    real_execute = client.execute_command
-
-    def execute_and_note(*args, **options):
-        sent.append(args[0])
-        return real_execute(*args, **options)
-
-    monkeypatch.setattr(client, "execute_command", execute_and_note)
-    return sent
+    cache.delete_pattern("*")
 
 
 @pytest.fixture(scope="session")

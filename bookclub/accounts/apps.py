@@ -1,5 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
+
+# What other members see of a member on cached fragments (comment cards, lists of who is
+# going); a login only saves last_login and retires nothing.
+PUBLIC_FIELDS = {"username", "display_name", "bio", "is_active", "is_staff"}
+
+
+def member_changed(sender, instance, update_fields=None, **_signal_arguments) -> None:
+    from bookclub.cache import bump
+
+    if update_fields is None or PUBLIC_FIELDS & set(update_fields):
+        bump("people")
 
 
 class AccountsConfig(AppConfig):
@@ -8,21 +19,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        # The signed-in member is loaded from the cache (accounts/backends.py): any save or
-        # delete of a member retires their cached row.
-        from django.contrib.auth.models import Group, Permission
-
-        from bookclub.accounts.backends import permissions_changed, user_row_changed
-
         model = self.get_model("User")
-        post_save.connect(user_row_changed, sender=model, dispatch_uid="accounts-user-saved")
-        post_delete.connect(user_row_changed, sender=model, dispatch_uid="accounts-user-deleted")
-        # Cached permission sets (accounts/backends.py) follow every change of who may what.
-        for through in (
-            model.user_permissions.through,
-            model.groups.through,
-            Group.permissions.through,
-        ):
-            m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"p-{through}")
-        for gone in (Group, Permission):
-            post_delete.connect(permissions_changed, sender=gone, dispatch_uid=f"p-{gone}")
+        post_save.connect(member_changed, sender=model, dispatch_uid="accounts-user-saved")
+        post_delete.connect(member_changed, sender=model, dispatch_uid="accounts-user-deleted")

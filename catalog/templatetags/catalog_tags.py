@@ -6,6 +6,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -53,15 +54,14 @@ def decimal_short(value) -> str:
     return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
 
 
-@register.inclusion_tag("catalog/_shelf.html")
-def catalog_shelf(limit: int = 6) -> dict:
-    """The home page's shelf: the best-documented books first (cached per catalog version)."""
-    from catalog.cache import cached_catalog_context
+@register.inclusion_tag("catalog/_shelf.html", takes_context=True)
+def catalog_shelf(context, limit: int = 6) -> dict:
+    """The home page's shelf: the best-documented books first (the template caches it)."""
     from catalog.models import Book
 
-    def build() -> list:
-        return list(
-            Book.objects.for_listing().order_by("-edition_count", "sort_title", "title")[:limit]
-        )
-
-    return {"books": cached_catalog_context(f"home-shelf:{limit}", build)}
+    books = Book.objects.for_listing().order_by("-edition_count", "sort_title", "title")
+    return {
+        "books": SimpleLazyObject(lambda: list(books[:limit])),
+        "limit": limit,
+        "versions": context["versions"],
+    }

@@ -10,8 +10,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from bookclub.joined_rows import Joined, JoinedSelect
-
 
 class ClubQuerySet(models.QuerySet):
     def public(self) -> ClubQuerySet:
@@ -124,14 +122,8 @@ class Club(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def with_club(self, slug: str, user) -> Membership | None:
-        """The member's membership of the club with this slug, with the club, in one
-        hand-written query (every RSVP and ballot starts here; bookclub/joined_rows.py)."""
-        found = _MEMBERSHIP_WITH_CLUB.fetch([slug, user.pk], using=self.db)
-        if found is None:
-            return None
-        membership, club = found
-        membership.club = club
-        return membership
+        """The member's membership of the club with this slug, with the club."""
+        return self.select_related("club").filter(club__slug=slug, user=user).first()
 
 
 class Membership(models.Model):
@@ -237,13 +229,3 @@ class Invite(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-_MEMBERSHIP_WITH_CLUB = JoinedSelect(
-    """
-    SELECT {columns} FROM discussions_membership ms
-    JOIN discussions_club k ON k.id = ms.club_id
-    WHERE k.slug = %s AND ms.user_id = %s
-    """,
-    [Joined(Membership, "ms"), Joined(Club, "k")],
-)

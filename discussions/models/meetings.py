@@ -6,13 +6,12 @@ import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from bookclub.accounts.models import validate_time_zone
-from bookclub.joined_rows import Joined, JoinedSelect
 from discussions.models.clubs import Club
 
 
@@ -70,11 +69,9 @@ class MeetingQuerySet(models.QuerySet):
     def for_listing(self) -> MeetingQuerySet:
         return self.select_related("club", "book", "section")
 
-    # Hand-written (bookclub/joined_rows.py): an RSVP is these reads and a write, and
-    # compiling the ORM's equivalents cost more than running them.
     def in_club(self, club: Club, pk: int) -> Meeting | None:
         """The club's meeting with this id (None: not one of the club's)."""
-        meeting = _MEETING_IN_CLUB.fetch_one([club.pk, pk], using=self.db)
+        meeting = self.filter(club=club, pk=pk).first()
         if meeting is not None:
             meeting.club = club
         return meeting
@@ -84,8 +81,7 @@ class MeetingQuerySet(models.QuerySet):
         lock guards (RSVPs, seats) in statements after this one: a statement that waited
         for the lock sees the locked row's new version but other rows as they were when
         it started."""
-        self._for_write = True  # as select_for_update() does: the primary, under a router
-        fresh = _LOCKED_MEETING.fetch_one([meeting.pk], using=self.db)
+        fresh = self.select_for_update().filter(pk=meeting.pk).first()
         if fresh is None:
             raise Meeting.DoesNotExist("The meeting was deleted.")
         fresh.club = meeting.club
@@ -205,17 +201,12 @@ class Meeting(models.Model):
 
 class RSVPQuerySet(models.QuerySet):
     def seats_taken(self, meeting: Meeting) -> int:
-        """How many members are going (hand-written, as in_club())."""
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                "SELECT COUNT(*) FROM discussions_rsvp WHERE meeting_id = %s AND response = %s",
-                [meeting.pk, RSVP.Response.GOING],
-            )
-            return cursor.fetchone()[0]
+        """How many members are going."""
+        return self.filter(meeting=meeting, response=RSVP.Response.GOING).count()
 
     def answer_of(self, meeting: Meeting, user) -> RSVP | None:
-        """The member's RSVP to the meeting, if any (hand-written, as in_club())."""
-        rsvp = _ANSWER.fetch_one([meeting.pk, user.pk], using=self.db)
+        """The member's RSVP to the meeting, if any."""
+        rsvp = self.filter(meeting=meeting, user=user).first()
         if rsvp is not None:
             rsvp.meeting = meeting
         return rsvp
@@ -325,18 +316,3 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.user} for {self.meeting}"
-
-
-_MEETING_IN_CLUB = JoinedSelect(
-    "SELECT {columns} FROM discussions_meeting m WHERE m.club_id = %s AND m.id = %s",
-    [Joined(Meeting, "m")],
-)
-_LOCKED_MEETING = JoinedSelect(
-    "SELECT {columns} FROM discussions_meeting m WHERE m.id = %s",
-    [Joined(Meeting, "m")],
-    lock_of="m",
-)
-_ANSWER = JoinedSelect(
-    "SELECT {columns} FROM discussions_rsvp r WHERE r.meeting_id = %s AND r.user_id = %s",
-    [Joined(RSVP, "r")],
-)

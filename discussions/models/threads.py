@@ -13,73 +13,20 @@ unlike treebeard it needs no extra dependency or global renumbering on insert.
 
 from __future__ import annotations
 
-from functools import cache
-
-from django.apps import apps
 from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_save
 from django.urls import reverse
 
-from bookclub.joined_rows import Joined, JoinedSelect
-
 PATH_STEP = 10
-
-
-@cache
-def _thread_parts() -> list[Joined]:
-    """A thread with what deciding about a post needs: its book, or its meeting and club.
-    Built on first use, when the other apps' models are loaded."""
-    return [
-        Joined(Thread, "t"),
-        Joined(apps.get_model("catalog", "Book"), "b"),
-        Joined(apps.get_model("discussions", "Meeting"), "m"),
-        Joined(apps.get_model("discussions", "Club"), "k"),
-    ]
-
-
-@cache
-def _book_thread_select() -> JoinedSelect:
-    return JoinedSelect(
-        "SELECT {columns} FROM discussions_thread t"
-        " JOIN catalog_book b ON b.id = t.book_id WHERE b.slug = %s",
-        _thread_parts()[:2],
-    )
-
-
-@cache
-def _comment_in_thread_select() -> JoinedSelect:
-    return JoinedSelect(
-        """
-        SELECT {columns} FROM discussions_comment c
-        JOIN discussions_thread t ON t.id = c.thread_id
-        LEFT JOIN catalog_book b ON b.id = t.book_id
-        LEFT JOIN discussions_meeting m ON m.id = t.meeting_id
-        LEFT JOIN discussions_club k ON k.id = m.club_id
-        WHERE c.id = %s
-        """,
-        [Joined(Comment, "c"), *_thread_parts()],
-    )
-
-
-def _attach(thread, book=None, meeting=None, club=None):
-    """Fill the thread's related caches as select_related() would."""
-    if book is not None:
-        thread.book = book
-    if meeting is not None:
-        meeting.club = club
-        thread.meeting = meeting
-    return thread
 
 
 class ThreadQuerySet(models.QuerySet):
     def of_book(self, slug: str) -> Thread | None:
-        """The thread of the book with this slug, with the book, in one query (None: the
-        book has no thread yet, or there is no such book). Hand-written: every top-level
-        comment starts here (bookclub/joined_rows.py)."""
-        found = _book_thread_select().fetch([slug], using=self.db)
-        return _attach(*found) if found else None
+        """The thread of the book with this slug, with the book (None: the book has no
+        thread yet, or there is no such book)."""
+        return self.select_related("book").filter(book__slug=slug).first()
 
 
 class Thread(models.Model):
@@ -185,15 +132,10 @@ class Thread(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def with_thread(self, pk: int) -> Comment | None:
-        """The comment with its thread and the thread's book, or meeting and club, in one
-        query (None: no such comment). Hand-written: every reply starts here, and compiling
-        the select_related() equivalent cost more than running it (bookclub/joined_rows.py)."""
-        found = _comment_in_thread_select().fetch([pk], using=self.db)
-        if found is None:
-            return None
-        comment, thread, *related = found
-        comment.thread = _attach(thread, *related)
-        return comment
+        """The comment with its thread and the thread's book, or meeting and club
+        (None: no such comment)."""
+        related = self.select_related("thread__book", "thread__meeting__club")
+        return related.filter(pk=pk).first()
 
     def top_level(self):
         return self.filter(parent__isnull=True)

@@ -17,7 +17,6 @@ from discussions.models import (
     ReadingSection,
     Thread,
 )
-from discussions.personal import follows_thread
 from discussions.services.errors import DiscussionError, NotAllowed
 
 
@@ -84,8 +83,7 @@ def comment_create(
     body = body.strip()
     if not body:
         raise DiscussionError("Write something first.")
-    if not follows_thread(thread.pk, author.pk):  # a member usually follows already
-        Follow.objects.get_or_create(thread=thread, user=author)
+    Follow.objects.get_or_create(thread=thread, user=author)
     try:
         comment = Comment.objects.create_in_tree(
             thread=thread,

@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from bookclub.request_memo import forget, memoised, remember
 from discussions.markup import mentioned_usernames
 from discussions.models import Comment, Follow, Notification
 
@@ -235,13 +234,12 @@ def badge_key(user_id: int) -> str:
 
 def unread_badge(user) -> str:
     """The header badge: "3", "99+", or "" for none (one bounded COUNT, then cached)."""
-    badge = memoised(badge_key(user.pk), lambda: cache.get(badge_key(user.pk)))
+    badge = cache.get(badge_key(user.pk))
     if badge is None:
         unread = Notification.objects.for_user(user).unread().order_by()[:UNREAD_BADGE_CAP]
         count = unread.count()
         badge = f"{UNREAD_BADGE_CAP - 1}+" if count >= UNREAD_BADGE_CAP else str(count or "")
         cache.set(badge_key(user.pk), badge, UNREAD_BADGE_TIMEOUT)
-        remember(badge_key(user.pk), badge)
     return badge
 
 
@@ -251,6 +249,4 @@ def unread_changed(user_ids: list[int]) -> None:
         return
     keys = [badge_key(pk) for pk in set(user_ids)]
     cache.delete_many(keys)
-    for key in keys:
-        forget(key)
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog.models import Book
-from discussions.cache import community_changed
+from discussions.cache import book_changed
 from discussions.models import AgeVote, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 from discussions.services.errors import DiscussionError
@@ -20,8 +20,8 @@ def _upsert(model, *, book: Book, user, field: str, value) -> object:
 
     The database settles a race (two first ratings at once) inside that statement, so there
     is never a second row, no lock to wait for between a read and a write, and no unique-key
-    error to recover from. It is a bulk write: it sends no post_save, so the cached
-    community is retired here. The instance returned carries the values sent (its
+    error to recover from. It is a bulk write: it sends no post_save, so the book's
+    community version is bumped here. The instance returned carries the values sent (its
     created_at is now's even when an earlier rating was updated).
     """
     now = timezone.now()
@@ -31,7 +31,7 @@ def _upsert(model, *, book: Book, user, field: str, value) -> object:
         unique_fields=["book", "user"],
         update_fields=[field, "updated_at"],
     )
-    community_changed(book.pk)
+    book_changed(book)
     return obj
 
 

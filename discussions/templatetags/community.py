@@ -1,4 +1,4 @@
-"""{% book_community book %}: the whole community section for a book page."""
+"""{% book_community book %}: the book page's community section, and its helpers."""
 
 from __future__ import annotations
 
@@ -6,46 +6,41 @@ from decimal import Decimal
 
 from django import template
 
-from bookclub.shared_pages import is_shared_render
-from discussions import personal
+from catalog.jsonld import catalog_book_jsonld
 from discussions.jsonld import community_jsonld, jsonld_script
-from discussions.personal import viewer_actions_marker
-from discussions.selectors import community_context
+from discussions.selectors import community_context, shared_community
+from discussions.views.common import page_number
 
 register = template.Library()
+
+# Bound forms with errors (set by a failed plain post) win over blank ones.
+FORMS = ("comment_form", "rating_form", "age_form", "summary_form", "notice_form", "quote_form")
 
 
 @register.inclusion_tag("discussions/community.html", takes_context=True)
 def book_community(context, book):
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    sort, page = "newest", 1
-    if request is not None:
-        sort = request.GET.get("sort", "newest")
-        try:
-            page = max(int(request.GET.get("page", 1)), 1)
-        except ValueError:
-            page = 1
-    section = community_context(book, user=user, sort=sort, page=page)
-    # Bound forms with errors (set by a failed plain post) win over blank ones.
-    for key in (
-        "comment_form",
-        "rating_form",
-        "age_form",
-        "summary_form",
-        "notice_form",
-        "quote_form",
-    ):
-        if key in context:
-            section[key] = context[key]
-    section["request"] = request
-    section["csrf_token"] = context.get("csrf_token")
+    request = context["request"]
+    section = community_context(
+        book,
+        user=request.user,
+        versions=context["versions"],
+        sort=request.GET.get("sort", "newest"),
+        page=page_number(request),
+    )
+    section.update({key: context[key] for key in FORMS if key in context})
+    section.update(request=request, user=request.user, csrf_token=context.get("csrf_token"))
+    section["TZ"] = context.get("TZ", "")
     return section
 
 
 @register.simple_tag
-def book_community_jsonld(book):
-    return jsonld_script(community_jsonld(book))
+def book_jsonld(book, versions, detailed=None):
+    """The book page's schema.org JSON-LD: the catalog's facts (from `detailed`, a
+    Book.objects.for_detail() instance, when given) and the community's ratings, reviews
+    and age range."""
+    data = catalog_book_jsonld(detailed) if detailed is not None else {}
+    data.update(community_jsonld(shared_community(book, versions=versions)))
+    return jsonld_script(data)
 
 
 @register.filter
@@ -71,21 +66,3 @@ def half(value) -> str:
 @register.filter
 def percent_of(count, maximum) -> int:
     return round(100 * count / maximum) if maximum else 0
-
-
-@register.simple_tag(takes_context=True)
-def viewer_actions(context, comment):
-    """Edit/Delete on your own comment, Flag on others': a marker on shared pages."""
-    user = context.get("user")
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    if is_shared_render(context.get("request")):
-        return viewer_actions_marker(comment.pk, comment.author_id, hidden=comment.is_hidden)
-    return personal.viewer_actions(
-        comment.pk,
-        comment.author_id,
-        hidden=comment.is_hidden,
-        viewer_id=user.pk,
-        flagged=comment.pk in context.get("flagged_ids", ()),
-        can_moderate=bool(context.get("can_moderate")),
-    )

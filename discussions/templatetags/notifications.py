@@ -11,6 +11,4 @@ def unread_notification_count(context) -> str:
     user = context.get("user")
     if not getattr(user, "is_authenticated", False):
         return ""
-    if context.get("unread_badge") is not None:  # a shared page's hole has it already
-        return context["unread_badge"]
     return unread_badge(user)

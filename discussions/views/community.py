@@ -7,17 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bookclub.shared_pages import member_page_cache
-from bookclub.visitor_cache import visitor_page_cache
+from bookclub.http import public_page
 from catalog.models import Book
-from catalog.pages import (
-    book_page_fillers,
-    book_page_first_reads,
-    book_page_member_key,
-    book_page_personal,
-    book_page_visitor_key,
-)
-from catalog.views import THREAD_PARAMS
+from catalog.views import THREAD_PARAMS, book_page_versions
 from discussions.forms.community import (
     AgeVoteForm,
     CommentForm,
@@ -41,7 +33,11 @@ THREAD = "discussions/_thread.html"
 
 def _context(request: HtmxHttpRequest, book: Book, **extra) -> dict:
     context = community_context(
-        book, user=request.user, sort=request.GET.get("sort", "newest"), page=page_number(request)
+        book,
+        user=request.user,
+        versions=book_page_versions(book.slug),
+        sort=request.GET.get("sort", "newest"),
+        page=page_number(request),
     )
     context.update(extra)
     return context
@@ -54,7 +50,8 @@ def _render(request, book, partial: str, status: int = 200, **extra) -> HttpResp
         context = _context(request, book, **extra)
         return render(request, f"{template}#{partial}", context, status=status)
     # The page's {% book_community %} tag gathers the section; bound forms override.
-    return render(request, PAGE, {"book": book, **extra}, status=status)
+    context = {"book": book, "versions": book_page_versions(book.slug), **extra}
+    return render(request, PAGE, context, status=status)
 
 
 def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
@@ -63,24 +60,9 @@ def _done(request, book: Book, partial: str, anchor: str) -> HttpResponse:
     return redirect(f"{book_page_url(book)}#{anchor}")
 
 
-def _community_page_key(key_for):
-    def key(request, slug: str) -> str | None:
-        page_key = key_for(request, slug)
-        return f"{page_key}:community" if page_key else None
-
-    return key
-
-
 @require_GET
 @vary_on_headers("HX-Request")
-@visitor_page_cache(_community_page_key(book_page_visitor_key), params=THREAD_PARAMS)
-@member_page_cache(
-    _community_page_key(book_page_member_key),
-    book_page_personal,
-    fillers=book_page_fillers(),
-    params=THREAD_PARAMS,
-    first_reads=book_page_first_reads,
-)
+@public_page(lambda request, slug: book_page_versions(slug), params=THREAD_PARAMS)
 def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community section on its own page (also the no-JS target of every form)."""
     book = get_object_or_404(Book, slug=slug)
@@ -88,7 +70,7 @@ def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # "Load more" asks for the next page; a sort link asks for the whole thread.
         partial = "comment-page" if request.GET.get("page") else "thread-body"
         return render(request, f"{THREAD}#{partial}", _context(request, book))
-    return render(request, PAGE, {"book": book})
+    return render(request, PAGE, {"book": book, "versions": book_page_versions(slug)})
 
 
 @require_POST

@@ -10,24 +10,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bookclub.shared_pages import member_page_cache
+from bookclub.cache import versions
+from bookclub.http import public_page
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
+from discussions.cache import meeting_version
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.forms.community import MeetingCommentForm
 from discussions.models import RSVP, Club, Meeting, Thread
-from discussions.personal import (
-    fill_viewer_actions,
-    meeting_page_first_reads,
-    meeting_page_key,
-    meeting_page_personal,
-)
-from discussions.selectors import UNLOADED, meeting_thread_context
+from discussions.selectors import meeting_thread_context
 from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
 from discussions.services import rsvps as rsvp_services
 from discussions.services.errors import DiscussionError, NotAllowed
-from discussions.services.spoilers import progress_for_meeting
+from discussions.viewer import meeting_viewer
 from discussions.views.base import HtmxHttpRequest, render_page
 from discussions.views.common import error_response, member_post, page_number
 
@@ -94,21 +90,20 @@ def meeting_status(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     return redirect(meeting)
 
 
+def meeting_versions(request, slug: str, pk: int) -> dict:
+    """What the meeting page shows: clubs and meetings, this meeting's RSVPs and discussion,
+    the catalog (its book) and members' public names."""
+    return versions(clubs="clubs", meeting=meeting_version(pk), catalog="catalog", people="people")
+
+
 def _meeting_context(
-    request: HtmxHttpRequest,
-    club: Club,
-    meeting: Meeting,
-    *,
-    with_thread: bool = False,
-    progress=UNLOADED,
+    request: HtmxHttpRequest, club: Club, meeting: Meeting, *, with_thread: bool = False
 ) -> dict:
     user = request.user
-    is_member = permissions.can_view_members_only(user, club)
-    # Loaded once for the page: the progress box and the thread's spoiler marks share it.
-    if progress is UNLOADED:
-        progress = progress_for_meeting(user=user, meeting=meeting)
+    page_versions = meeting_versions(request, club.slug, meeting.pk)
+    viewer = meeting_viewer(meeting, club, user)
+    progress = viewer["progress"]
     rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
-    rsvp = next((r for r in rsvps if r.user_id == user.pk), None) if user.is_authenticated else None
     sections = list(meeting.book.sections.all())
     going = [r for r in rsvps if r.response == RSVP.Response.GOING]
     progress_initial = (
@@ -120,6 +115,7 @@ def _meeting_context(
         meeting_thread_context(
             meeting,
             user=user,
+            version=page_versions["meeting"],
             sort=request.GET.get("sort", "newest"),
             page=page_number(request),
             reader_progress=progress,
@@ -130,19 +126,15 @@ def _meeting_context(
     )
     return {
         **thread,
+        **viewer,
+        "versions": page_versions,
         "club": club,
         "meeting": meeting,
-        "is_member": is_member,
-        # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
-        "can_take_part": club.is_member(user),
-        "is_organiser": permissions.can_organise(user, club),
-        "rsvp": rsvp,
         "going": going,
         "waitlist": [r for r in rsvps if r.response == RSVP.Response.WAITLISTED],
         "maybe": [r for r in rsvps if r.response == RSVP.Response.MAYBE],
         "seats_left": None if meeting.capacity is None else max(meeting.capacity - len(going), 0),
         "rsvp_form": RSVPForm(),
-        "progress": progress,
         "progress_form": ProgressForm(
             book=meeting.book, initial=progress_initial, sections=sections
         ),
@@ -150,27 +142,18 @@ def _meeting_context(
         "section_form": SectionForm(),
         "recap_form": RecapForm(initial={"recap": meeting.recap}),
         "has_ended": meeting.has_ended(),
-        "json_ld": structured_data.meeting_json_ld(meeting, members_view=is_member),
+        "json_ld": structured_data.meeting_json_ld(meeting, members_view=viewer["is_member"]),
     }
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-@member_page_cache(
-    meeting_page_key,
-    meeting_page_personal,
-    fillers={"viewer-actions": fill_viewer_actions},
-    params=("sort", "page"),
-    first_reads=meeting_page_first_reads,
-)
+@public_page(meeting_versions, params=("sort", "page"))
 def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The meeting page, with its discussion (htmx sort and "load more" get the thread only)."""
-    # The shared page's key (discussions.personal) has checked access and loaded these.
-    club, meeting, progress = getattr(request, "_meeting_page", (None, None, UNLOADED))
-    if meeting is None:
-        club = permissions.club_for(request.user, slug)
-        meeting = permissions.meeting_in(club, pk)
-    context = _meeting_context(request, club, meeting, with_thread=True, progress=progress)
+    club = permissions.club_for(request.user, slug)
+    meeting = permissions.meeting_in(club, pk)
+    context = _meeting_context(request, club, meeting, with_thread=True)
     wants_thread = "sort" in request.GET or "page" in request.GET
     if request.htmx and wants_thread and not request.htmx.history_restore_request:
         partial = "comment-page" if request.GET.get("page") else "thread-body"

@@ -8,11 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from bookclub.cache import versions
+from discussions.cache import thread_version_name
 from discussions.forms.community import CommentForm, FlagForm, comment_form_for
 from discussions.models import Comment, Thread
 from discussions.selectors import Node, mark_spoilers, subtree_context, thread_context
 from discussions.services import comments as services
 from discussions.services.errors import DiscussionError, NotAllowed
+from discussions.services.spoilers import progress_for_meeting
+from discussions.viewer import thread_viewer
 from discussions.views.common import HtmxHttpRequest, error_response, member_post, page_number
 
 COMMENT = "discussions/_comment.html"
@@ -48,22 +52,20 @@ def _visible_comment(request, pk: int, *, for_display: bool = True) -> Comment:
     return comment
 
 
-def _card_context(request, comment: Comment, **extra) -> dict:
+def _mark_spoilers(request, comment: Comment) -> None:
     thread = comment.thread
-    mark_spoilers(thread, user=request.user, comments=[comment])
-    flagged = (
-        comment.flags.filter(reporter=request.user).exists()
-        if request.user.is_authenticated
-        else False
-    )
+    if thread.meeting_id:
+        progress = progress_for_meeting(user=request.user, meeting=thread.meeting)
+        mark_spoilers(thread, comments=[comment], reader_progress=progress)
+
+
+def _card_context(request, comment: Comment, **extra) -> dict:
+    _mark_spoilers(request, comment)
     return {
         "comment": comment,
         "node": Node(comment),
-        "thread": thread,
-        "can_moderate": thread.can_moderate(request.user),
-        "can_post": thread.can_post(request.user),
-        "flagged_ids": {comment.pk} if flagged else set(),
         "max_depth": comment.depth + 1,
+        **thread_viewer(comment.thread, request.user),
         **extra,
     }
 
@@ -82,14 +84,29 @@ def comment_posted(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
     return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
 
 
+def _thread_page_context(request, thread: Thread) -> dict:
+    """A thread on its own page (a book's or a meeting's threads redirect to theirs)."""
+    page_versions = versions(thread=thread_version_name(thread), people="people")
+    progress = None
+    if thread.meeting_id:
+        progress = progress_for_meeting(user=request.user, meeting=thread.meeting)
+    context = thread_context(
+        thread,
+        user=request.user,
+        version=page_versions["thread"],
+        sort=request.GET.get("sort", "newest"),
+        page=page_number(request),
+        reader_progress=progress,
+    )
+    return {**context, "versions": page_versions}
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A thread on its own page (threads about books live on the book's page)."""
     thread = _visible_thread(request, pk)
-    context = thread_context(
-        thread, user=request.user, sort=request.GET.get("sort", "newest"), page=page_number(request)
-    )
+    context = _thread_page_context(request, thread)
     template = "discussions/thread.html"
     if request.htmx:
         partial = "comment-page" if request.GET.get("page") else "thread-body"
@@ -104,7 +121,7 @@ def comment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     form = comment_form_for(thread, request.POST)
     if not form.is_valid():
-        context = {**thread_context(thread, user=request.user), "comment_form": form}
+        context = {**_thread_page_context(request, thread), "comment_form": form}
         template = (
             "discussions/_thread.html#comment-form" if request.htmx else "discussions/thread.html"
         )
@@ -157,7 +174,7 @@ def comment_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return error_response(request, NotAllowed(refusal))
     if parent.is_deleted:
         return error_response(request, DiscussionError("You cannot reply here."))
-    mark_spoilers(parent.thread, user=request.user, comments=[parent])
+    _mark_spoilers(request, parent)
     template = "discussions/comment_form.html"
     if request.htmx:
         template += "#reply-form"
@@ -258,7 +275,7 @@ def comment_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     comment = _visible_comment(request, pk)
     hidden = comment.is_hidden and not comment.thread.can_moderate(request.user)
     revisions = [] if hidden or comment.is_deleted else list(comment.revisions.all())
-    mark_spoilers(comment.thread, user=request.user, comments=[comment])
+    _mark_spoilers(request, comment)
     return render(
         request, "discussions/comment_history.html", {"comment": comment, "revisions": revisions}
     )

@@ -57,7 +57,7 @@ def test_livez_answers_without_touching_the_database(client, django_assert_num_q
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "cache": "up"}
 
 
 def test_with_the_database_down_healthz_and_pages_answer_503_fast():

@@ -1,87 +1,69 @@
-"""Data versions: a write retires cached pages at once and again when it commits."""
-
-from __future__ import annotations
+"""Data versions (bookclub/cache.py): a write retires what was cached under them, now and
+again on commit, and an unreachable cache never leads to anything stale."""
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
-from bookclub.request_memo import RequestMemoMiddleware
-from bookclub.versions import read_version, version_changed
+from bookclub.cache import bump, versions
 
-KEY = "test:version"
-OTHER = "test:other-version"
+UNREACHABLE = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+    }
+}
 
 
-def in_a_request(work):
-    """Run work() as a view would: with the request memo in place."""
-    return RequestMemoMiddleware(lambda request: work())(None)
+def current() -> str:
+    return versions(v="things")["v"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_transaction_bumps_each_changed_version_once_now_and_once_on_commit():
-    before = read_version(KEY)
-
-    def write_three_rows():
-        with transaction.atomic():
-            for _ in range(3):
-                version_changed(KEY)
-            during = read_version(KEY)
-        return during
-
-    during = in_a_request(write_three_rows)
-    assert during == before + 1  # the request reads its own change
-    assert read_version(KEY) == before + 2  # and the commit retired what others cached
+def test_a_version_holds_until_a_bump_changes_it():
+    before = current()
+    assert current() == before
+    bump("things")
+    assert current() != before
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_second_transaction_in_the_request_bumps_at_once_again():
-    before = read_version(KEY)
-
-    def two_transactions():
-        with transaction.atomic():
-            version_changed(KEY)
-        with transaction.atomic():
-            version_changed(KEY)
-            return read_version(KEY)
-
-    assert in_a_request(two_transactions) == before + 3
-    assert read_version(KEY) == before + 4
+def test_a_write_in_a_transaction_bumps_again_when_it_commits():
+    before = current()
+    with transaction.atomic():
+        bump("things")
+        during = current()
+        # another process caching the not-yet-committed state under `during`…
+    assert len({before, during, current()}) == 3  # …never has it read again
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_savepoint_does_not_lose_the_outer_writes_bump():
-    key_before = read_version(KEY)
-
-    def write_then_fail_inside():
-        with transaction.atomic():
-            version_changed(KEY)
-            try:
-                with transaction.atomic():
-                    version_changed(OTHER)
-                    raise RuntimeError("the inner write fails")
-            except RuntimeError:
-                pass
-
-    in_a_request(write_then_fail_inside)
-    assert read_version(KEY) == key_before + 2
+def test_a_rolled_back_write_bumps_only_at_once():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bump("things")
+        during = current()
+        raise RuntimeError
+    assert current() == during
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_write_outside_a_transaction_bumps_once():
-    before = read_version(KEY)
-    in_a_request(lambda: version_changed(KEY))
-    assert read_version(KEY) == before + 1
+def test_a_version_restarts_at_a_random_number():
+    first = current()
+    cache.clear()  # Redis restarted empty, say
+    assert current() != first
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_transaction_bumps_nothing_on_commit():
-    before = read_version(KEY)
+def test_an_unreachable_cache_gives_a_new_version_every_time(settings):
+    settings.CACHES = UNREACHABLE
+    assert current() != current()
+    bump("things")  # and a write still goes through
 
-    def fail():
-        with transaction.atomic():
-            version_changed(KEY)
-            raise RuntimeError("nothing is stored")
 
-    with pytest.raises(RuntimeError):
-        in_a_request(fail)
-    assert read_version(KEY) == before + 1  # the bump at once; no commit, no second one
+def test_a_bump_lost_in_an_outage_retires_everything_once_the_cache_answers(settings):
+    reachable = settings.CACHES
+    before = versions(a="one", b="two")
+    settings.CACHES = UNREACHABLE
+    bump("one")  # lost: the cache still holds the old numbers
+    settings.CACHES = reachable
+    after = versions(a="one", b="two")
+    assert after["a"] != before["a"] and after["b"] != before["b"]
+    assert versions(a="one", b="two") == after

@@ -19,3 +19,31 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Comment cards are the same HTML for every member (they are cached and shared): each
+// reader's own controls are picked here, by the card's author and <body data-user-id>.
+// Without this script every control shows, and the server refuses what is not yours.
+function showReadersControls(root) {
+  const reader = document.body.dataset.userId;
+  if (!reader) return;
+  const list = document.querySelector("[data-flagged]");
+  const flagged = new Set((list ? list.dataset.flagged : "").split(" "));
+  root.querySelectorAll(".comment-card[data-author]").forEach((card) => {
+    const own = card.dataset.author === reader;
+    card.querySelectorAll(own ? ".others-only" : ".own-only").forEach((control) => {
+      if (control.closest(".comment-card") === card) control.remove();
+    });
+    const flag = card.querySelector(".others-only");
+    if (flag && flagged.has(card.id.replace("comment-", ""))) {
+      const done = document.createElement("span");
+      done.className = "muted";
+      done.textContent = "Flagged";
+      flag.replaceWith(done);
+    }
+    // Authors always see their own words, whatever section they discuss.
+    const gate = card.querySelector(".spoiler-gate");
+    if (own && gate) gate.open = true;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => showReadersControls(document));
+document.addEventListener("htmx:load", (event) => showReadersControls(event.detail.elt));

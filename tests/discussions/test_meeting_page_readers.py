@@ -1,11 +1,10 @@
-"""The meeting page is rendered once per meeting, role and reading position and
-personalised per request (discussions.personal): each reader still sees their own page."""
+"""The meeting page shares its cached discussion between readers at the same reading
+position, and each reader still sees their own page around it."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bookclub.shared_pages import CSRF_PLACEHOLDER, HOLE_PATTERN, local_pages
 from discussions.models import RSVP, Membership
 from discussions.services.comments import comment_create, thread_for_meeting
 from discussions.services.meetings import progress_record, section_add
@@ -30,9 +29,7 @@ def page(user, meeting) -> str:
     client.force_login(user)
     response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
-    html = response.content.decode()
-    assert CSRF_PLACEHOLDER not in html and not HOLE_PATTERN.search(html)
-    return html
+    return response.content.decode()
 
 
 def rsvp_box(html: str) -> str:
@@ -44,7 +41,6 @@ def test_members_share_the_page_but_see_their_own_answer(members, meeting):
     rsvp_set(meeting=meeting, user=ada, response=RSVP.Response.GOING)
     ada_page = page(ada, meeting)
     bea_page = page(bea, meeting)
-    assert len(local_pages.pages) == 1, "one shared render for both members"
     assert "Your answer: <strong>Going</strong>" in rsvp_box(ada_page)
     assert "Your answer: <strong>none yet</strong>" in rsvp_box(bea_page)
     assert "1 going of 10 seats (9 left)" in rsvp_box(bea_page)
@@ -84,14 +80,16 @@ def test_spoiler_gates_follow_each_readers_progress(members, make_user, meeting,
     assert "You have read: <strong>finished Part Two" in bea_page
 
 
-def test_authors_see_their_own_sectioned_comments_ungated(members, meeting):
+def test_authors_cards_carry_their_id_for_site_js_to_open_their_own_gates(members, meeting):
     ada, _ = members
     two = section_add(book=meeting.book, title="Part Two")
-    comment_create(
+    comment = comment_create(
         thread=thread_for_meeting(meeting=meeting), author=ada, body="My theory", section=two
     )
     html = page(ada, meeting)
-    assert "My theory" in html and "spoiler-gate" not in html
+    card = html.split(f'id="comment-{comment.pk}"', 1)[1].split("</article>", 1)[0]
+    assert card.startswith(f'" data-author="{ada.pk}"') and "spoiler-gate" in card
+    assert f'data-user-id="{ada.pk}"' in html
 
 
 def test_organisers_get_their_controls(organiser, members, meeting):
@@ -134,23 +132,3 @@ def test_recording_progress_and_unfollowing_show_on_your_next_page(members, make
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "You have read: <strong>finished Part One" in html
     assert "Follow thread" in html and "Unfollow thread" not in html
-
-
-def test_a_members_meeting_page_asks_the_cache_twice_once_warm(
-    redis_as_the_cache, monkeypatch, members, meeting
-):
-    from django.core.cache import cache
-
-    from tests.conftest import note_redis_commands
-
-    ada, _ = members
-    thread_for_meeting(meeting=meeting)
-    reader = Client()
-    reader.force_login(ada)
-    for _ in range(2):  # the shared page and Ada's reads are cached now
-        assert reader.get(meeting.get_absolute_url()).status_code == 200
-    sent = note_redis_commands(cache, monkeypatch)
-    assert reader.get(meeting.get_absolute_url()).status_code == 200
-    # The member, the header's and the page's versions; then the club, membership,
-    # meeting, RSVP, thread, progress and follow they key (the last two by the ids seen).
-    assert sent == ["MGET", "MGET"]

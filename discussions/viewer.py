@@ -1,0 +1,69 @@
+"""What depends on who is reading: the one source of every personal value on a page.
+
+Every path that shows these (the whole page, an htmx partial, a form re-rendered with its
+errors, a moderator's view) calls these selectors, and templates render their values
+outside cached fragments. Comment cards are shared, so the per-card controls (Edit and
+Delete on your own, Flag on others') come from `data-author` and site.js instead.
+"""
+
+from __future__ import annotations
+
+from discussions.models import AgeVote, Follow, NoticeSecond, Rating
+
+
+def thread_viewer(thread, user) -> dict:
+    """Whether the reader follows the thread, may post (and why not), may moderate."""
+    signed_in = getattr(user, "is_authenticated", False)
+    if thread is None:
+        return {
+            "following": False,
+            "can_post": signed_in,
+            "post_refusal": "",
+            "can_moderate": False,
+        }
+    refusal = thread.post_check(user)
+    return {
+        "following": bool(
+            signed_in and thread.pk and Follow.objects.filter(thread=thread, user=user).exists()
+        ),
+        "can_post": not refusal,
+        "post_refusal": refusal,
+        "can_moderate": thread.can_moderate(user),
+    }
+
+
+def book_viewer(book, user) -> dict:
+    """The reader's rating, age vote and the content notices they agreed with."""
+    if not getattr(user, "is_authenticated", False):
+        return {"my_rating": None, "my_age": None, "seconded": set()}
+    return {
+        "my_rating": Rating.objects.filter(book=book, user=user)
+        .values_list("value", flat=True)
+        .first(),
+        "my_age": AgeVote.objects.filter(book=book, user=user)
+        .values_list("minimum_age", flat=True)
+        .first(),
+        "seconded": set(
+            NoticeSecond.objects.filter(notice__book=book, user=user).values_list(
+                "notice_id", flat=True
+            )
+        ),
+    }
+
+
+def meeting_viewer(meeting, club, user) -> dict:
+    """The reader's part in a meeting: their RSVP and reading progress, and what they may
+    do (see the members-only link, answer, organise)."""
+    from discussions import permissions
+    from discussions.models import RSVP
+    from discussions.services.spoilers import progress_for_meeting
+
+    signed_in = getattr(user, "is_authenticated", False)
+    return {
+        "is_member": permissions.can_view_members_only(user, club),
+        # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
+        "can_take_part": club.is_member(user),
+        "is_organiser": permissions.can_organise(user, club),
+        "rsvp": RSVP.objects.filter(meeting=meeting, user=user).first() if signed_in else None,
+        "progress": progress_for_meeting(user=user, meeting=meeting),
+    }
