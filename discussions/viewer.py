@@ -8,24 +8,29 @@ Delete on your own, Flag on others') come from `data-author` and site.js instead
 
 from __future__ import annotations
 
-from discussions.models import AgeVote, Follow, NoticeSecond, Rating
+from discussions.models import AgeVote, Flag, Follow, NoticeSecond, Rating
 
 
 def thread_viewer(thread, user) -> dict:
-    """Whether the reader follows the thread, may post (and why not), may moderate."""
+    """Whether the reader follows the thread, may post (and why not), may moderate, and
+    which of its comments they have flagged."""
     signed_in = getattr(user, "is_authenticated", False)
     if thread is None:
         return {
             "following": False,
+            "flagged_ids": set(),
             "can_post": signed_in,
             "post_refusal": "",
             "can_moderate": False,
         }
     refusal = thread.post_check(user)
+    saved = signed_in and thread.pk is not None
+    flags = (
+        Flag.objects.filter(reporter=user, comment__thread=thread) if saved else Flag.objects.none()
+    )
     return {
-        "following": bool(
-            signed_in and thread.pk and Follow.objects.filter(thread=thread, user=user).exists()
-        ),
+        "following": saved and Follow.objects.filter(thread=thread, user=user).exists(),
+        "flagged_ids": set(flags.values_list("comment_id", flat=True)),
         "can_post": not refusal,
         "post_refusal": refusal,
         "can_moderate": thread.can_moderate(user),

@@ -68,7 +68,7 @@ def test_cards_name_their_author_for_the_readers_own_controls(alice, bob, book, 
         assert f'data-user-id="{reader.pk}"' in html.split("<body", 1)[1].split(">", 1)[0]
         for comment, author in ((mine, alice), (theirs, bob)):
             card = card_of(html, comment)
-            assert card.startswith(f'" data-author="{author.pk}"')
+            assert card.startswith(f' data-author="{author.pk}"')
             edit = reverse("discussions:comment_edit", args=[comment.pk])
             assert f'<a class="own-only" href="{edit}"' in card
             assert '<a class="own-only" href="' in card.split(">Edit</a>", 1)[1]  # Delete

@@ -88,7 +88,7 @@ def test_authors_cards_carry_their_id_for_site_js_to_open_their_own_gates(member
     )
     html = page(ada, meeting)
     card = html.split(f'id="comment-{comment.pk}"', 1)[1].split("</article>", 1)[0]
-    assert card.startswith(f'" data-author="{ada.pk}"') and "spoiler-gate" in card
+    assert card.startswith(f' data-author="{ada.pk}"') and "spoiler-gate" in card
     assert f'data-user-id="{ada.pk}"' in html
 
 

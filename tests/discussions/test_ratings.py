@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.jsonld import community_jsonld
 from discussions.models import AgeVote, Rating
 from discussions.selectors import age_summary, rating_summary
 from discussions.services import ratings as services
@@ -134,8 +133,8 @@ def test_jsonld_has_aggregate_rating_reviews_and_typical_age_range(
     services.age_vote_set(book=book, user=member, minimum_age=14)
     post(member, "Loved it </script><script>alert(1)</script>")
     post(make_user(), "No rating from me")
-    data = community_jsonld(book)
-    assert data["aggregateRating"]["ratingValue"] == "4.5"
+    data = page_jsonld(client, community_url)
+    assert data["aggregateRating"]["ratingValue"] == "4.50"
     assert data["aggregateRating"]["ratingCount"] == 1
     assert data["typicalAgeRange"] == "14-"
     assert len(data["review"]) == 1
@@ -145,8 +144,19 @@ def test_jsonld_has_aggregate_rating_reviews_and_typical_age_range(
     assert "</script><script>alert(1)" not in html
 
 
-def test_empty_book_has_no_aggregate_in_jsonld(book):
-    assert community_jsonld(book) == {}
+def test_empty_book_has_no_aggregate_in_jsonld(book, client, community_url):
+    data = page_jsonld(client, community_url)
+    assert not {"aggregateRating", "review", "typicalAgeRange"} & set(data)
+
+
+def page_jsonld(client, url) -> dict:
+    """The JSON-LD a search engine reads on the page."""
+    import json
+    import re
+
+    html = client.get(url).content.decode()
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
 
 
 @pytest.mark.django_db(transaction=True)

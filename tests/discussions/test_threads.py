@@ -38,8 +38,8 @@ def test_deleting_a_parent_keeps_its_replies(member, make_user, post):
     parent.refresh_from_db()
     assert parent.is_deleted and parent.body == "" and parent.author is None
     assert Comment.objects.filter(pk=reply.pk).exists()
-    context = thread_context(parent.thread, user=other)
-    assert context["nodes"][0].children[0].comment == reply
+    context = thread_context(parent.thread, user=other, version="v1")
+    assert context["comment_page"].nodes[0].children[0].comment == reply
 
 
 def test_deleting_a_leaf_removes_it_and_updates_counts(member, post):
@@ -125,14 +125,17 @@ def test_top_level_comments_paginate_and_sort(member, post):
     busy = comments[5]
     post(member, "reply", parent=busy)
     thread = busy.thread
-    first = thread_context(thread, user=member)
-    assert first["nodes"][0].comment == comments[-1] and first["next_page"] == 2
-    second = thread_context(thread, user=member, page=2)
-    assert len(second["nodes"]) == 3 and second["next_page"] is None
-    oldest = thread_context(thread, user=member, sort="oldest")
-    assert oldest["nodes"][0].comment == comments[0]
-    replied = thread_context(thread, user=member, sort="replies")
-    assert replied["nodes"][0].comment == busy
+    first = thread_context(thread, user=member, version="v1")
+    assert (
+        first["comment_page"].nodes[0].comment == comments[-1]
+        and first["comment_page"].next_page == 2
+    )
+    second = thread_context(thread, user=member, version="v1", page=2)
+    assert len(second["comment_page"].nodes) == 3 and second["comment_page"].next_page is None
+    oldest = thread_context(thread, user=member, version="v1", sort="oldest")
+    assert oldest["comment_page"].nodes[0].comment == comments[0]
+    replied = thread_context(thread, user=member, version="v1", sort="replies")
+    assert replied["comment_page"].nodes[0].comment == busy
 
 
 def _random_thread(post, member, size, seed):
@@ -151,8 +154,9 @@ def test_thread_context_costs_a_constant_number_of_queries(
     member, post, size, django_assert_max_num_queries
 ):
     made = _random_thread(post, member, size, seed=size)
-    with django_assert_max_num_queries(6):
-        context = thread_context(made[0].thread, user=member)
+    with django_assert_max_num_queries(8):
+        context = thread_context(made[0].thread, user=member, version="v1")
+        assert context["comment_page"].nodes  # built on first use: counted here
     assert context["total"] == size
 
 
