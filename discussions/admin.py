@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.template.defaultfilters import pluralize
 
 from discussions.models import (
     AgeVote,
@@ -17,6 +17,7 @@ from discussions.models import (
     Summary,
     Thread,
 )
+from discussions.services.comments import comments_moderate_in_bulk, flags_dismiss
 
 
 class OpenFlagsFilter(admin.SimpleListFilter):
@@ -80,17 +81,17 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide selected comments (resolves their flags)")
     def hide(self, request, queryset):
-        self._moderate(queryset, hide=True)
+        self._moderate(request, queryset, hide=True)
 
     @admin.action(description="Restore selected comments (resolves their flags)")
     def restore(self, request, queryset):
-        self._moderate(queryset, hide=False)
+        self._moderate(request, queryset, hide=False)
 
-    def _moderate(self, queryset, *, hide: bool) -> None:
-        now = timezone.now()
+    def _moderate(self, request, queryset, *, hide: bool) -> None:
         ids = list(queryset.values_list("pk", flat=True))
-        Comment.objects.filter(pk__in=ids).update(is_hidden=hide, hidden_at=now if hide else None)
-        Flag.objects.filter(comment_id__in=ids, resolved_at__isnull=True).update(resolved_at=now)
+        changed = comments_moderate_in_bulk(comment_ids=ids, hide=hide)
+        done = "hidden" if hide else "restored"
+        self.message_user(request, f"{changed} comment{pluralize(changed)} {done}.")
 
 
 @admin.register(Flag)
@@ -102,7 +103,8 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Dismiss selected flags (leave the comments as they are)")
     def dismiss(self, request, queryset):
-        queryset.update(resolved_at=timezone.now())
+        dismissed = flags_dismiss(flag_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{dismissed} flag{pluralize(dismissed)} dismissed.")
 
 
 @admin.register(Thread)

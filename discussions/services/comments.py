@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from catalog.models import Book
 from discussions import markup
+from discussions.cache import thread_changed
 from discussions.models import (
     Comment,
     CommentRevision,
@@ -180,6 +181,26 @@ def comment_moderate(*, comment: Comment, moderator, hide: bool) -> Comment:
     comment.save(update_fields=["is_hidden", "hidden_at"])
     comment.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     return comment
+
+
+def comments_moderate_in_bulk(*, comment_ids: list[int], hide: bool) -> int:
+    """Hide or restore many comments at once (the admin's actions), resolving their open
+    flags. A bulk update sends no signals: the threads' versions are bumped here."""
+    now = timezone.now()
+    changed = Comment.objects.filter(pk__in=comment_ids).update(
+        is_hidden=hide, hidden_at=now if hide else None
+    )
+    Flag.objects.filter(comment_id__in=comment_ids, resolved_at__isnull=True).update(
+        resolved_at=now
+    )
+    for thread in Thread.objects.filter(comments__pk__in=comment_ids).distinct():
+        thread_changed(thread)
+    return changed
+
+
+def flags_dismiss(*, flag_ids: list[int]) -> int:
+    """Resolve flags and leave their comments as they are (only moderators see flags)."""
+    return Flag.objects.filter(pk__in=flag_ids).update(resolved_at=timezone.now())
 
 
 def thread_lock(*, thread: Thread, moderator, locked: bool) -> Thread:

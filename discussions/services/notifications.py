@@ -212,10 +212,10 @@ def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
-    queryset = Notification.objects.for_user(user).unread()
+    unread = Notification.objects.for_user(user).unread()
     if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
-    marked = queryset.update(read_at=timezone.now())
+        unread = unread.filter(pk__in=ids)
+    marked = unread.update(read_at=timezone.now())
     unread_changed([user.pk])
     return marked
 
