@@ -51,9 +51,9 @@ def body_tag(html: str) -> str:
 class _FormReader(HTMLParser):
     """The values a browser would submit from one form (submit buttons left out)."""
 
-    def __init__(self, form_id: str):
+    def __init__(self, form: str):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.form = form
         self.inside = False
         self.fields: list[tuple[str, str]] = []
         self._select: str | None = None
@@ -63,7 +63,7 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "form" and attributes.get("id") == self.form_id:
+        if tag == "form" and self.form in (attributes.get("id"), attributes.get("action")):
             self.inside = True
         if not self.inside:
             return
@@ -103,11 +103,11 @@ class _FormReader(HTMLParser):
             self._textarea = None
 
 
-def form_values(html: str, form_id: str) -> dict[str, list[str]]:
-    """What submitting the form with id `form_id` as it stands would post."""
-    reader = _FormReader(form_id)
+def form_values(html: str, form: str) -> dict[str, list[str]]:
+    """What submitting a form as it stands would post; `form` is its id or its action."""
+    reader = _FormReader(form)
     reader.feed(html)
-    assert reader.fields, f"no form with id {form_id!r} on the page"
+    assert reader.fields, f"no form {form!r} on the page"
     values: dict[str, list[str]] = {}
     for name, value in reader.fields:
         values.setdefault(name, []).append(value)
