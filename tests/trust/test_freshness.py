@@ -484,6 +484,77 @@ def poll_vote_row(w: World) -> Change:
     )
 
 
+def meeting_comment_row(w: World) -> Change:
+    url = _meeting_url(w, "meeting_comment_create")
+    return Change(
+        write=lambda c: _post(c, url, {"body": "The recital never quite happens."}),
+        checks=_on([w.urls()["meeting"]], ["The recital never quite happens.", "(1 comment)"]),
+    )
+
+
+def meeting_create_row(w: World) -> Change:
+    url = reverse("discussions:meeting_create", args=[w.club.slug])
+
+    def write(client: Client) -> None:
+        data = form_values(client.get(url).content.decode(), url)
+        data |= {
+            "book": [str(w.book.pk)],
+            "title": ["Brodsky conducts"],
+            "starts": ["2031-06-03T18:30"],
+            "ends": ["2031-06-03T20:00"],
+            "time_zone": ["Europe/London"],
+        }
+        _post(client, url, data)
+
+    urls = w.urls()
+    return Change(
+        write=write,
+        checks=_on([urls["club"], urls["home"]], ["Brodsky conducts"]),
+        writer="organiser",
+    )
+
+
+def poll_close_row(w: World) -> Change:
+    poll = poll_create(
+        club=w.club,
+        created_by=w.organiser,
+        closes_at=timezone.now() + datetime.timedelta(days=3),
+        books=[w.make_book(title="An Artist of the Floating World")],
+        title="Closing soon",
+    )
+    url = reverse("discussions:poll_close", kwargs={"slug": w.club.slug, "pk": poll.pk})
+    return Change(
+        write=lambda c: _post(c, url),
+        checks=[
+            *_on([poll.get_absolute_url()], ['<p class="muted">Closed ·'], ["Closes <time"]),
+            *_on([w.urls()["club"]], ['<p class="muted">Closed</p>'], ["Closes <time"]),
+        ],
+        writer="organiser",
+    )
+
+
+def membership_remove_row(w: World) -> Change:
+    membership = w.club.memberships.get(user=w.b)
+    url = reverse(
+        "discussions:membership_remove", kwargs={"slug": w.club.slug, "pk": membership.pk}
+    )
+    return Change(
+        write=lambda c: _post(c, url),
+        checks=_on([w.urls()["club"]], ["Members (2)"], ["Members (3)", "<li>Bob Reads</li>"]),
+        writer="organiser",
+    )
+
+
+def notifications_read_row(w: World) -> Change:
+    _comment(w, w.carol, "Carol answers A.", parent=_comment(w, w.a, "A asks."))
+    badge = '<span class="visually-hidden"> unread</span>'
+    urls = w.urls()
+    return Change(
+        write=lambda c: _post(c, reverse("discussions:notifications_read")),
+        checks=_on([urls["book"], urls["home"], urls["club"]], [], [badge], viewers=WRITER),
+    )
+
+
 def display_name_row(w: World) -> Change:
     comment = _comment(w, w.a, "Signed with my old name.")
     data = {"display_name": "Alice Renamed", "bio": "", "time_zone": "", "email_notifications": ""}
@@ -548,6 +619,11 @@ ROWS = [
     club_join_row,
     club_leave_row,
     poll_vote_row,
+    meeting_comment_row,
+    meeting_create_row,
+    poll_close_row,
+    membership_remove_row,
+    notifications_read_row,
     display_name_row,
     catalog_title_row,
 ]
