@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
-from catalog.apps import catalog_changed
 from django.urls import reverse
 
+from catalog.apps import catalog_changed
 from catalog.jsonld import book_jsonld
 from catalog.models import Award, Book, Character
 
