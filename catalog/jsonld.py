@@ -1,30 +1,15 @@
-"""schema.org JSON-LD for a book page, as a plain dict (the view may merge more keys in)."""
+"""schema.org JSON-LD for a book page, as a plain dict (discussions adds its community's
+ratings, reviews and age range: discussions.templatetags.community.book_jsonld)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from catalog.models import Book
 
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
-
-
-def book_jsonld_extensions() -> list:
-    """Other apps add keys (aggregateRating, review…) through CATALOG_BOOK_JSONLD_EXTENSIONS."""
-    return [import_string(path) for path in getattr(settings, "CATALOG_BOOK_JSONLD_EXTENSIONS", [])]
-
-
-def book_jsonld(book: Book) -> dict:
-    """The whole JSON-LD: the catalog's facts plus every app's extension."""
-    return extend_book_jsonld(catalog_book_jsonld(book), book)
-
-
-def extend_book_jsonld(catalog_data: dict, book: Book) -> dict:
-    data = dict(catalog_data)
-    return data
 
 
 def catalog_book_jsonld(book: Book) -> dict:
