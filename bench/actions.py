@@ -34,6 +34,7 @@ class Attempt:
     status: int | None  # None: no answer at all (connection error or timeout)
     error: str = ""
     acknowledged: bool = False
+    signed_out: bool = False  # answered with a redirect to the log-in page
 
 
 @dataclass
