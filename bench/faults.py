@@ -148,6 +148,7 @@ class Posted:
     at: float
     status: int | None
     acknowledged: bool
+    location: str  # where a redirect sent the member
     sightings: list[Sighting] = field(default_factory=list)
 
 
@@ -271,7 +272,7 @@ class RedisOutage:
             and 200 <= reply.status < 400
             and "/accounts/login/" not in reply.location
         )
-        self.posted.append(Posted(label, token, at, reply.status, acknowledged))
+        self.posted.append(Posted(label, token, at, reply.status, acknowledged, reply.location))
 
     def _run(self) -> None:
         visitor = Viewer("visitor", Browser(self.ports, timeout=30), signed_in=False)

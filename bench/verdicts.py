@@ -266,14 +266,16 @@ def redis_outage_checks(
         not outage.error and outage.down_at is not None,
         outage.error or f"held down from {down:.1f}s to {up:.1f}s",
     )
-    by_page = Counter(f"{p.page} {p.status}" for p in bad if isinstance(p, PageProbe)) + Counter(
-        f"{a.action} {a.status}" for a in bad if isinstance(a, Attempt)
-    )
+    by_page = Counter(
+        f"{p.page}: {'200 without its text' if p.status == 200 else p.status}"
+        for p in bad
+        if isinstance(p, PageProbe)
+    ) + Counter(f"{a.action} (POST): {a.status}" for a in bad if isinstance(a, Attempt))
     report.check(
         "redis outage",
         "pages answer 200 with their content and writes answer < 500, while down and after",
         not bad and outage.probes,
-        "; ".join(f"{k}: {v}" for k, v in by_page.most_common(6))
+        "; ".join(f"{k} ×{v}" for k, v in by_page.most_common(6))
         or f"{len(outage.probes)} reads, {len(run.attempts)} writes",
     )
     out_reads = sum(isinstance(x, PageProbe) for x in signed_out)
@@ -291,7 +293,7 @@ def redis_outage_checks(
             f"a comment {posted.label}: acknowledged, and every GET after it shows it",
             posted.acknowledged and posted.sightings and not missed,
             (
-                f"answered {posted.status}"
+                f"answered {posted.status}" + (f" to {posted.location}" if posted.location else "")
                 if not posted.acknowledged
                 else f"missing from {len(missed)} of {len(posted.sightings)} GETs"
                 + (f" (first: {missed[0].viewer} at {missed[0].at:.1f}s)" if missed else "")
