@@ -126,7 +126,7 @@ class PageProbe:
     status: int | None
     seconds: float
     signed_in: bool
-    signed_out: bool  # a signed-in reader's page without "Log out" (or sent to log in)
+    signed_out: bool  # a signed-in reader's page without "Log out", or sent to log in
     content_ok: bool  # 200 with the page's expected text (or a 304 to a revalidation)
 
 
@@ -236,8 +236,12 @@ class RedisOutage:
                 reply.status,
                 reply.seconds,
                 signed_in=viewer.signed_in,
+                # An error page is counted as an error, not as a sign-out.
                 signed_out=viewer.signed_in
-                and ("/accounts/login/" in reply.location or SIGNED_IN_MARK not in text),
+                and (
+                    "/accounts/login/" in reply.location
+                    or (answered and SIGNED_IN_MARK not in text)
+                ),
                 content_ok=answered and expect in text,
             )
         )

@@ -279,12 +279,13 @@ def redis_outage_checks(
         or f"{len(outage.probes)} reads, {len(run.attempts)} writes",
     )
     out_reads = sum(isinstance(x, PageProbe) for x in signed_out)
+    signed_in_reads = sum(p.signed_in for p in outage.probes if p.at >= down)
     report.check(
         "redis outage",
         'nobody signed out: signed-in pages show "Log out", no write sent to log in',
         not signed_out,
-        f"{out_reads} signed-in reads without it, {len(signed_out) - out_reads} writes"
-        " sent to log in",
+        f"{out_reads} of {signed_in_reads} signed-in reads without it,"
+        f" {len(signed_out) - out_reads} writes sent to log in",
     )
     for posted in outage.posted:
         missed = [s for s in posted.sightings if not s.shown]
