@@ -172,9 +172,9 @@ def _counts(statuses) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none"
 
 
-def _sightings(posted: Posted, viewer: str, *, down: bool) -> str:
+def _sightings(posted: Posted, viewer: str, *, down: bool, up_at: float) -> str:
     seen = [s for s in posted.sightings if s.viewer == viewer and s.redis_down == down]
-    if not posted.acknowledged:
+    if not posted.acknowledged or (down and posted.at >= up_at):
         return "–"
     if not seen:
         return "no GET"
@@ -224,10 +224,10 @@ def redis_outage_checks(
             posted.label,
             f"{posted.at:.1f}s",
             "no answer" if posted.status is None else posted.status,
-            _sightings(posted, "visitor", down=True),
-            _sightings(posted, "another member", down=True),
-            _sightings(posted, "visitor", down=False),
-            _sightings(posted, "another member", down=False),
+            _sightings(posted, "visitor", down=True, up_at=up),
+            _sightings(posted, "another member", down=True, up_at=up),
+            _sightings(posted, "visitor", down=False, up_at=up),
+            _sightings(posted, "another member", down=False, up_at=up),
         )
         for posted in outage.posted
     ]
@@ -297,7 +297,9 @@ def redis_outage_checks(
                 f"answered {posted.status}" + (f" to {posted.location}" if posted.location else "")
                 if not posted.acknowledged
                 else f"missing from {len(missed)} of {len(posted.sightings)} GETs"
-                + (f" (first: {missed[0].viewer} at {missed[0].at:.1f}s)" if missed else "")
+                f" (first: {missed[0].viewer} at {missed[0].at:.1f}s)"
+                if missed
+                else f"shown on all {len(posted.sightings)} GETs"
             ),
         )
     report.check(
