@@ -72,6 +72,7 @@ CLUB_MEMBERS = 30
 # Members with a role in the run (indices into the deterministic member list).
 PROFILE_MEMBER = 0
 SIGNED_IN_MEMBER = 1
+OUTAGE_READER = 2  # reads the page the Redis outage's comments must appear on
 RATE_LIMITED_MEMBER = 99
 WRITERS = range(100, 150)  # the 50 simulated members of the integrity load
 
@@ -141,6 +142,7 @@ def build_members(seed: int, sizes: Sizes) -> Facts:
     return {
         "member": member_username(PROFILE_MEMBER),
         "signed_in_member": member_username(SIGNED_IN_MEMBER),
+        "outage_reader": member_username(OUTAGE_READER),
         "rate_limited_member": member_username(RATE_LIMITED_MEMBER),
     }
 

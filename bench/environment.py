@@ -11,12 +11,14 @@ import secrets
 import sys
 from pathlib import Path
 
+from bench.redis_server import REDIS
+
 ROOT = Path(__file__).resolve().parent.parent
 LOG_DIR = ROOT / "var" / "bench"
 PYTHON = sys.executable
 
 DATABASE_NAME = "bookclub_bench"
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = REDIS.url  # the bench's own server (bench/redis_server.py), never the machine's
 SECRET_KEY = secrets.token_urlsafe(50)
 
 # Rate limits high enough that the throughput phase measures the pages, not the limiter.

@@ -95,6 +95,7 @@ def _member(
             status=reply.status,
             error=reply.error,
             acknowledged=action.acknowledged(reply),
+            signed_out="/accounts/login/" in reply.location,
         )
         with lock:
             run.attempts.append(attempt)

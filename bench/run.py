@@ -1,11 +1,13 @@
 #!/usr/bin/env python
-"""bookclub bench (issue #7): one command, `.venv/bin/python bench/run.py`.
+"""bookclub bench (issues #7 and #14): one command, `.venv/bin/python bench/run.py`.
 
 Builds the bench dataset on PostgreSQL, counts SQL queries per page, measures throughput and
 latency with wrk against gunicorn in production settings (the bare /livez view as the ceiling),
 then runs the integrity load on two app processes while PostgreSQL is stopped and started, and
-checks the database and the rate limits afterwards. Prints Markdown tables with a pass/fail per
-budget and check; exits 1 when any check fails. Logs go to var/bench/.
+checks the database and the rate limits afterwards; then loads them again while the bench's
+own Redis is stopped and started (nobody signed out, no error, nothing stale). Prints Markdown
+tables with a pass/fail per budget and check; exits 1 when any check fails. Logs go to
+var/bench/.
 """
 
 from __future__ import annotations
@@ -27,13 +29,21 @@ from bench.config import (  # noqa: E402
     OUTAGE_READ_PATH,
     QUERY_BUDGET,
     RATE_LIMIT_PROBES,
+    REDIS_OUTAGE_COMMENT,
+    REDIS_OUTAGE_PAGES,
     WRITE_ACTIONS,
     WRITE_P99_FACTOR,
 )
 from bench.postgres import CLUSTER  # noqa: E402
+from bench.redis_server import REDIS  # noqa: E402
 from bench.report import Report  # noqa: E402
 from bench.throughput import measure_throughput, throughput_checks  # noqa: E402
-from bench.verdicts import integrity_checks, outage_checks, query_checks  # noqa: E402
+from bench.verdicts import (  # noqa: E402
+    integrity_checks,
+    outage_checks,
+    query_checks,
+    redis_outage_checks,
+)
 
 TIME_LIMIT = 600  # seconds: the whole run, issue #7
 THROUGHPUT_PORT = 8100
@@ -59,7 +69,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, help="rounds over all endpoints (default 3, --quick 1)"
     )
-    parser.add_argument("--skip-faults", action="store_true", help="no PostgreSQL outage")
+    parser.add_argument(
+        "--skip-faults", action="store_true", help="no PostgreSQL outage and no Redis outage"
+    )
+    parser.add_argument("--skip-redis-outage", action="store_true", help="no Redis outage")
     parser.add_argument(
         "--only",
         action="append",
@@ -70,7 +83,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--outage-seconds",
         type=float,
-        help="how long PostgreSQL stays stopped (default 5, --quick 3)",
+        help="how long PostgreSQL, and then Redis, stay stopped (default 5, --quick 3)",
     )
     parser.add_argument(
         "--cluster",
@@ -183,8 +196,7 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
     integrity.save(run, outage, environment.LOG_DIR / "integrity.jsonl")
     step("integrity: rate-limit probes across both processes")
     probes = [(probe, probe.run(INTEGRITY_PORTS, facts)) for probe in RATE_LIMIT_PROBES]
-    for s in servers:
-        s.stop()
+    # Verified before the Redis outage's load writes again over what is checked here.
     step("integrity: verifying the database")
     verifications = [
         (
@@ -196,6 +208,62 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
     integrity_checks(report, run, verifications, probes, outage)
     if outage:
         outage_checks(report, run, outage, workers_unchanged=pids_before == pids_after)
+    if not (args.skip_faults or args.skip_redis_outage):
+        run_redis_outage(args, report, facts, servers)
+    for s in servers:
+        s.stop()
+
+
+def run_redis_outage(args, report: Report, facts: dict[str, str], servers) -> None:
+    """The writers again on the same two processes, while the bench's Redis is stopped and
+    started: it backs the cache, sessions and rate limits, and losing it must not show."""
+    step(
+        f"redis outage: {len(dataset.WRITERS)} members writing, Redis stopped for "
+        f"{args.outage_seconds:g}s"
+    )
+    from bench.integrity import sign_in
+
+    writer, reader = facts["signed_in_member"], facts["outage_reader"]
+    sessions = sign_in([writer, reader])
+    delay = max(2.0, args.seconds * 0.1)
+    outage = faults.RedisOutage(
+        INTEGRITY_PORTS,
+        delay=delay,
+        hold=args.outage_seconds,
+        pages=[
+            (page.name, page.path.format(**facts), page.expect.format(**facts), page.signed_in)
+            for page in REDIS_OUTAGE_PAGES
+        ],
+        comment_path=REDIS_OUTAGE_COMMENT[0].format(**facts),
+        comment_page=REDIS_OUTAGE_COMMENT[1].format(**facts),
+        writer_session=sessions[writer],
+        reader_session=sessions[reader],
+    )
+    pids_before = [s.worker_pids() for s in servers]
+    try:
+        run = integrity.run_load(
+            ports=INTEGRITY_PORTS,
+            members=[dataset.member_username(index) for index in dataset.WRITERS],
+            actions=WRITE_ACTIONS,
+            facts=facts,
+            seconds=delay + args.outage_seconds,
+            seed=args.seed + 1,  # other choices than the first load made
+            on_start=outage.start,
+            keep_going=outage.running,
+        )
+        outage.join()
+    finally:
+        REDIS.ensure_up()
+    pids_after = [s.worker_pids() for s in servers]
+    integrity.save(run, outage, environment.LOG_DIR / "redis-outage.jsonl")
+    step("redis outage: verifying the database")
+    verifications = [
+        (action, action.verify([a for a in run.attempts if a.action == action.name]))
+        for action in WRITE_ACTIONS
+    ]
+    redis_outage_checks(
+        report, run, outage, verifications, workers_unchanged=pids_before == pids_after
+    )
 
 
 def only_run() -> bool:
@@ -223,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     CLUSTER.name, CLUSTER.port = args.cluster, args.pg_port
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     atexit.register(CLUSTER.ensure_up)
+    atexit.register(REDIS.ensure_up)
     preflight()
     environment.setup_django()
     if args.compare_workers:

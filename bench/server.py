@@ -19,6 +19,7 @@ from pathlib import Path
 import redis
 
 from bench.environment import LOG_DIR, PYTHON, REDIS_URL, ROOT, production_env
+from bench.redis_server import REDIS
 
 # Measured on this 2-core machine (bench/README.md, `run.py --compare-workers`): gthread
 # served 1.5-2x the requests/s of sync workers, which close every connection after one
@@ -170,35 +171,5 @@ def flush_redis() -> None:
 
 
 def ensure_redis() -> None:
-    """Redis backs sessions, cache and rate limits in production; start one if none answers."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-        return
-    except redis.ConnectionError:
-        pass
-    subprocess.run(
-        [
-            "redis-server",
-            "--daemonize",
-            "yes",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "6379",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            "/tmp",
-        ],
-        check=True,
-    )
-    for _ in range(50):
-        try:
-            client.ping()
-            return
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("Redis did not start")
+    """Redis backs sessions, cache and rate limits in production: the bench starts its own."""
+    REDIS.ensure_up()

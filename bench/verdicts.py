@@ -1,11 +1,11 @@
-"""Turning measurements into pass/fail checks: query budgets, integrity and the outage."""
+"""Turning measurements into pass/fail checks: query budgets, integrity and the outages."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from bench.actions import Attempt, Verification, WriteAction
-from bench.faults import HANG_LIMIT, RECOVERY_LIMIT, Outage
+from bench.faults import HANG_LIMIT, RECOVERY_LIMIT, Outage, PageProbe, Posted, RedisOutage
 from bench.integrity import LoadRun
 from bench.ratelimits import RateLimitProbe
 from bench.report import Report, table
@@ -165,3 +165,161 @@ def outage_checks(report: Report, run: LoadRun, outage: Outage, *, workers_uncha
         workers_unchanged,
         "same worker pids" if workers_unchanged else "worker pids changed",
     )
+
+
+def _counts(statuses) -> str:
+    counts = Counter("no answer" if s is None else str(s) for s in statuses)
+    return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none"
+
+
+def _sightings(posted: Posted, viewer: str, *, down: bool, up_at: float) -> str:
+    seen = [s for s in posted.sightings if s.viewer == viewer and s.redis_down == down]
+    if not posted.acknowledged or (down and posted.at >= up_at):
+        return "–"
+    if not seen:
+        return "no GET"
+    shown = sum(s.shown for s in seen)
+    stale = sum(s.from_cache and not s.shown for s in seen)
+    return f"{shown} of {len(seen)} show it" + (f" ({stale} stale 304s)" if stale else "")
+
+
+def redis_outage_checks(
+    report: Report,
+    run: LoadRun,
+    outage: RedisOutage,
+    verifications: list[tuple[WriteAction, Verification]],
+    *,
+    workers_unchanged: bool,
+) -> None:
+    """Losing Redis must cost nothing members see: no error, nobody signed out, nothing stale."""
+    down, up = outage.down_at or 0.0, outage.up_at or 0.0
+    end = outage.finished_at or up
+    phases = [("Redis down", down, up), ("Redis back (empty)", up, end)]
+    rows, bad, signed_out, slowest = [], [], [], 0.0
+    for label, start, stop in phases:
+        probes = [p for p in outage.probes if start <= p.at < stop]
+        writes = [a for a in run.attempts if _in_window(a, (start, stop))]
+        statuses = [p.status for p in probes] + [a.status for a in writes]
+        wrong = [p for p in probes if not p.content_ok] + [
+            a for a in writes if a.status is None or a.status >= 500
+        ]
+        out = [p for p in probes if p.signed_out] + [a for a in writes if a.signed_out]
+        bad += wrong
+        signed_out += out
+        seconds = max([p.seconds for p in probes] + [a.seconds for a in writes], default=0.0)
+        slowest = max(slowest, seconds)
+        rows.append(
+            (
+                label,
+                f"{start:.1f}s",
+                f"{stop:.1f}s",
+                f"{len(probes)} + {len(writes)}",
+                _counts(statuses),
+                len(out),
+                f"{seconds:.2f}s",
+            )
+        )
+    comments = [
+        (
+            posted.label,
+            f"{posted.at:.1f}s",
+            "no answer" if posted.status is None else posted.status,
+            _sightings(posted, "visitor", down=True, up_at=up),
+            _sightings(posted, "another member", down=True, up_at=up),
+            _sightings(posted, "visitor", down=False, up_at=up),
+            _sightings(posted, "another member", down=False, up_at=up),
+        )
+        for posted in outage.posted
+    ]
+    report.add(
+        "## Cache outage (the bench's Redis stopped and started during a load)\n\n"
+        + table(
+            [
+                "phase",
+                "from",
+                "to",
+                "reads + writes",
+                "answers",
+                "signed out",
+                "slowest answer",
+            ],
+            rows,
+        )
+        + "\n\nComments posted to check for staleness, and the GETs of the page after each"
+        " (a visitor revalidating with the ETag it holds, another member):\n\n"
+        + table(
+            [
+                "comment",
+                "posted at",
+                "answer",
+                "visitor, Redis down",
+                "member, Redis down",
+                "visitor, Redis back",
+                "member, Redis back",
+            ],
+            comments,
+        )
+    )
+    report.check(
+        "redis outage",
+        "Redis stopped and started",
+        not outage.error and outage.down_at is not None,
+        outage.error or f"held down from {down:.1f}s to {up:.1f}s",
+    )
+    by_page = Counter(
+        f"{p.page}: {'200 without its text' if p.status == 200 else p.status}"
+        for p in bad
+        if isinstance(p, PageProbe)
+    ) + Counter(f"{a.action} (POST): {a.status}" for a in bad if isinstance(a, Attempt))
+    report.check(
+        "redis outage",
+        "pages answer 200 with their content and writes answer < 500, while down and after",
+        not bad and outage.probes,
+        "; ".join(f"{k} ×{v}" for k, v in by_page.most_common(6))
+        or f"{len(outage.probes)} reads, {len(run.attempts)} writes",
+    )
+    out_reads = sum(isinstance(x, PageProbe) for x in signed_out)
+    signed_in_reads = sum(p.signed_in for p in outage.probes if p.at >= down)
+    report.check(
+        "redis outage",
+        'nobody signed out: signed-in pages show "Log out", no write sent to log in',
+        not signed_out,
+        f"{out_reads} of {signed_in_reads} signed-in reads without it,"
+        f" {len(signed_out) - out_reads} writes sent to log in",
+    )
+    for posted in outage.posted:
+        missed = [s for s in posted.sightings if not s.shown]
+        report.check(
+            "redis outage",
+            f"a comment {posted.label}: acknowledged, and every GET after it shows it",
+            posted.acknowledged and posted.sightings and not missed,
+            (
+                f"answered {posted.status}" + (f" to {posted.location}" if posted.location else "")
+                if not posted.acknowledged
+                else f"missing from {len(missed)} of {len(posted.sightings)} GETs"
+                f" (first: {missed[0].viewer} at {missed[0].at:.1f}s)"
+                if missed
+                else f"shown on all {len(posted.sightings)} GETs"
+            ),
+        )
+    report.check(
+        "redis outage",
+        f"no answer slower than {HANG_LIMIT:g}s while down and after",
+        slowest <= HANG_LIMIT,
+        f"slowest {slowest:.2f}s",
+    )
+    report.check(
+        "redis outage",
+        "no worker restarted",
+        workers_unchanged,
+        "same worker pids" if workers_unchanged else "worker pids changed",
+    )
+    for action, verification in verifications:
+        problems = verification.problems
+        detail = "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if problems[3:] else "")
+        report.check(
+            "redis outage",
+            f"{action.name}: every acknowledged write stored exactly once, readers shown it",
+            not problems,
+            detail or f"{verification.checked} acknowledged writes verified",
+        )

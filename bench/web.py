@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import http.client
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
@@ -22,6 +22,7 @@ class Reply:
     body: bytes
     seconds: float
     error: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # names lowercased
 
     @property
     def text(self) -> str:
@@ -45,10 +46,16 @@ class Browser:
         return port
 
     def request(
-        self, method: str, path: str, *, body: bytes | None = None, port: int | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        port: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         port = port or self._next_port()
-        headers = {"Host": "127.0.0.1"}
+        headers = {"Host": "127.0.0.1", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -78,7 +85,9 @@ class Browser:
         if response.will_close:
             self.close(port)
         location = response.headers.get("Location", "")
-        return Reply(response.status, location, content, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        answered = {name.lower(): value for name, value in response.headers.items()}
+        return Reply(response.status, location, content, seconds, headers=answered)
 
     def get(self, path: str, **kwargs) -> Reply:
         return self.request("GET", path, **kwargs)
