@@ -248,7 +248,8 @@ class BookRating(WriteAction):
     def verify(self, attempts: list[Attempt]) -> Verification:
         from catalog.models import Book
         from discussions.models import Rating
-        from discussions.selectors import _rating_aggregates, rating_summary
+        from catalog.views import book_page_versions
+        from discussions.selectors import rating_summary, shared_community
 
         result = Verification(checked=sum(a.acknowledged for a in attempts))
         if not attempts:
@@ -275,7 +276,9 @@ class BookRating(WriteAction):
                     f"last acknowledged {self._sent[last.token][1]}"
                 )
         for book in Book.objects.filter(slug__in=self.books):
-            shown, recomputed = rating_summary(book), _rating_aggregates(book)
+            versions = book_page_versions(book.slug)
+            shown = shared_community(book, versions=versions)["ratings"]
+            recomputed = rating_summary(book)
             for figure in ("average", "count"):
                 if shown[figure] != recomputed[figure]:
                     result.problems.append(
