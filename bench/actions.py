@@ -247,8 +247,8 @@ class BookRating(WriteAction):
 
     def verify(self, attempts: list[Attempt]) -> Verification:
         from catalog.models import Book
-        from discussions.models import Rating
         from catalog.views import book_page_versions
+        from discussions.models import Rating
         from discussions.selectors import rating_summary, shared_community
 
         result = Verification(checked=sum(a.acknowledged for a in attempts))
