@@ -56,6 +56,7 @@ def too_many_requests(request, retry_after: int):
     if getattr(request, "htmx", False):
         response["HX-Retarget"] = "#page-alert"
         response["HX-Reswap"] = "innerHTML"
+        response["X-Refused"] = "1"  # site.js shows it beside the form that asked
     return response
 
 

@@ -147,6 +147,8 @@ def thread_context(
         "total": 0,
         "comment_page": CommentPage([], None),
         "comment_form": comment_form_for(thread),
+        # A book thread's blank form is everyone's (a meeting's lists its book's sections).
+        "comment_form_cache": "" if thread and thread.meeting_id else "comment",
         "post_url": reverse("discussions:comment_create", kwargs={"pk": thread.pk})
         if thread
         else "",
@@ -204,6 +206,7 @@ def meeting_thread_context(
     if thread is None:
         context.update(thread_viewer(Thread(meeting=meeting), user))
     context["comment_form"] = MeetingCommentForm(book_id=meeting.book_id, sections=sections)
+    context["comment_form_cache"] = ""
     # Every thread link and form stays on the meeting page.
     context["post_url"] = reverse(
         "discussions:meeting_comment_create", kwargs={"slug": meeting.club.slug, "pk": meeting.pk}

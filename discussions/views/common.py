@@ -46,6 +46,7 @@ def error_response(request: HtmxHttpRequest, error: DiscussionError) -> HttpResp
         response = render(request, "discussions/refused.html#message", context, status=error.status)
         response["HX-Retarget"] = "#page-alert"
         response["HX-Reswap"] = "innerHTML"
+        response["X-Refused"] = "1"  # site.js shows it beside the form that asked
         return response
     return render(request, "discussions/refused.html", context, status=error.status)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,6 +24,7 @@ from discussions.viewer import thread_viewer
 from discussions.views.common import HtmxHttpRequest, error_response, member_post, page_number
 
 COMMENT = "discussions/_comment.html"
+THREAD = "discussions/_thread.html"
 
 
 def _visible_thread(request, pk: int) -> Thread:
@@ -74,6 +79,11 @@ def comment_posted(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
     """htmx gets the new comment to insert; a plain post goes back to the thread."""
     if request.htmx:
         response = render(request, COMMENT, _card_context(request, comment))
+        # The thread's count goes up in the same response (unless the database went away
+        # after storing the comment: the next page shows the count).
+        with suppress(DatabaseError):
+            total = {"total": comment.thread.comments.count(), "oob": True}
+            response.content += render_to_string(f"{THREAD}#thread-total", total).encode()
         if comment.parent_id:
             # Close the inline reply form in the same response.
             response.content += (

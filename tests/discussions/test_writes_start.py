@@ -12,6 +12,7 @@ def _fields(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_locking_read_refuses_to_run_outside_a_transaction(member, make_club, make_meeting):
     meeting = make_meeting(make_club(members=[member]))
     with pytest.raises(TransactionManagementError):
@@ -21,6 +22,7 @@ def test_the_locking_read_refuses_to_run_outside_a_transaction(member, make_club
     assert _fields(fresh) == _fields(Meeting.objects.get(pk=meeting.pk))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_reply_that_cannot_be_stored_leaves_every_count_as_it_was(member, post):
     """The row and its ancestors' counts go in together: a reply refused by the database
     (here a reading section that does not exist) changes nothing."""

@@ -10,6 +10,35 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A refused action (a rate limit, a locked thread, a deleted comment) is shown beside the
+// form that asked, which keeps the member's text; from a link it goes to #page-alert.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  const asker = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const form = asker && asker.closest ? asker.closest("form") : null;
+  if (!xhr.getResponseHeader("X-Refused") || !form) return;
+  event.detail.shouldSwap = false;
+  let alert = form.querySelector(".form-alert");
+  if (!alert) {
+    alert = document.createElement("div");
+    alert.className = "form-alert";
+    alert.setAttribute("role", "alert");
+    form.prepend(alert);
+  }
+  alert.innerHTML = xhr.responseText;  // our own template's message
+});
+
+// Form errors (400) and refusals are answers for their form, not error pages: keep
+// django-htmx's debug handler (DEBUG only) from putting them in place of the whole page.
+window.addEventListener(
+  "htmx:beforeOnLoad",
+  (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.status === 400 || xhr.getResponseHeader("X-Refused")) event.stopPropagation();
+  },
+  true,
+);
+
 // Clubs and meetings: a form re-rendered with its errors comes back as 400 (or 422);
 // htmx ignores error responses by default, so swap these in like any other answer.
 document.addEventListener("htmx:beforeSwap", (event) => {

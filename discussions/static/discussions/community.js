@@ -9,11 +9,14 @@
       event.detail.isError = false;
     }
   });
-  // A posted comment form starts empty again; a failed one keeps its text.
+  // A posted comment form starts empty again; a refused or failed one keeps its text.
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = event.detail.elt;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-reset-on-success") && event.detail.successful) {
+    const stored = event.detail.xhr && event.detail.xhr.status < 300;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-reset-on-success") && stored) {
       form.reset();
+      const alert = form.querySelector(".form-alert");
+      if (alert) alert.remove();
     }
   });
   // Clear an old alert before the next request.
