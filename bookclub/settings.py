@@ -201,14 +201,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background work (Celery) -------------------------------------------------------
 # Emails, notification fan-out, reminders and clean-ups run as Celery tasks (bookclub/celery.py).
 # Production needs a broker (Redis: CELERY_BROKER_URL, else REDIS_URL) and the worker and
-# beat processes (README, "Deploying"); without a broker, development and tests run every
-# task eagerly, inside the process that enqueued it, so `python3 dev.py run` needs only Python.
+# beat processes (README, "Deploying"); development and tests run every task eagerly, inside
+# the process that enqueued it, so `python3 dev.py run` needs only Python.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
-if PRODUCTION and not CELERY_BROKER_URL and not CELERY_TASK_ALWAYS_EAGER:
+# Eager outside production, whatever REDIS_URL says: CELERY_TASK_ALWAYS_EAGER=false to try
+# a real worker in development.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not PRODUCTION)
+if not CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
     raise ImproperlyConfigured(
-        "DJANGO_ENV=production needs CELERY_BROKER_URL (or REDIS_URL) for its background work, "
-        "or CELERY_TASK_ALWAYS_EAGER=true to run it inside the web processes."
+        "Background work needs a broker: set CELERY_BROKER_URL (or REDIS_URL), or "
+        "CELERY_TASK_ALWAYS_EAGER=true to run every task inside the process that enqueues it."
     )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"

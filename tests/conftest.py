@@ -194,6 +194,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(path)
 
 
+def after_commit():
+    """A block whose on-commit work (the followers' fan-out, queued emails) runs, eagerly,
+    when it ends, as it would after a real commit: for worlds built outside a test's body.
+    In a test, the `django_capture_on_commit_callbacks(execute=True)` fixture does the same."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def clean_environ(**overrides: str) -> dict[str, str]:
     """The environment for a child process: without the browser fixture's async-unsafe flag."""
     environ = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
