@@ -56,3 +56,37 @@ class Task(celery.Task):
 app = celery.Celery("bookclub", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# kombu's Redis transport keeps a queue's messages of priority 3, 6 and 9 in lists of their own.
+_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
+_broker_clients: dict[str, object] = {}
+
+
+def broker_status() -> dict:
+    """For /healthz: whether the broker answers, and how many messages wait on each queue."""
+    from django.conf import settings
+
+    if app.conf.task_always_eager:
+        return {"broker": "eager"}
+    url = app.conf.broker_url or ""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return {"broker": "unknown"}
+    import redis
+
+    client = _broker_clients.get(url)
+    if client is None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        _broker_clients[url] = client
+    queues = list(settings.CELERY_TASK_QUEUES)
+    try:
+        pipe = client.pipeline(transaction=False)
+        for queue in queues:
+            for suffix in _PRIORITY_SUFFIXES:
+                pipe.llen(queue + suffix)
+        lengths = pipe.execute()
+    except (redis.RedisError, OSError):
+        return {"broker": "down"}
+    step = len(_PRIORITY_SUFFIXES)
+    depth = {queue: sum(lengths[i * step : (i + 1) * step]) for i, queue in enumerate(queues)}
+    return {"broker": "up", "queues": depth}

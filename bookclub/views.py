@@ -51,14 +51,28 @@ def livez(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers a query, 503 when it does not (for load balancers)."""
+    """200 when the database answers a query, 503 when it does not (for load balancers).
+
+    The broker's state and queue depths, and the outbox's pending and failed emails, are
+    reported too, but a broker that is down does not make it 503: requests still answer
+    (the work waits in the outbox), and pulling every instance would answer nothing at all.
+    """
+    from bookclub.celery import broker_status
+    from bookclub.outbox.models import OutboundEmail
+
+    broker = broker_status()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        emails = {
+            "pending": OutboundEmail.objects.pending().count(),
+            "failed": OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
+        }
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse({"status": "unavailable", "database": "down", **broker}, status=503)
+    status = "degraded" if broker["broker"] == "down" else "ok"
+    return JsonResponse({"status": status, "database": "up", **broker, "emails": emails})
 
 
 @require_GET
