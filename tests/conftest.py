@@ -137,6 +137,26 @@ def note_redis_commands(backend, monkeypatch) -> list[str]:
     return sent
 
 
+@pytest.fixture
+def real_broker():
+    """real_broker(url): tasks go to that broker, not run in-process, until the test ends."""
+    import bookclub.celery
+    from bookclub.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+
+    def use(url: str) -> None:
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        # Drop connection pools made for another URL (what Celery does after a fork).
+        app._after_fork()
+
+    yield use
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    app._after_fork()
+    bookclub.celery._broker_down_until = 0.0
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Real headless Chromium driven by Playwright (never a downloaded browser build)."""
@@ -166,6 +186,21 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def database_is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run only on PostgreSQL: deselected (not skipped, which CI
+    counts as a failure) in the SQLite pass, and there they must pass or fail."""
+    if database_is_postgres():
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -236,26 +236,6 @@ def test_sent_emails_are_pruned_after_the_retention(settings):
     assert set(OutboundEmail.objects.values_list("key", flat=True)) == {"b", "c"}
 
 
-@pytest.fixture
-def real_broker():
-    """real_broker(url): tasks go to that broker, not run in-process, until the test ends."""
-    import bookclub.celery
-    from bookclub.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.broker_url
-
-    def use(url: str) -> None:
-        app.conf.task_always_eager = False
-        app.conf.broker_url = url
-        # Drop connection pools made for another URL (what Celery does after a fork).
-        app._after_fork()
-
-    yield use
-    app.conf.task_always_eager, app.conf.broker_url = saved
-    app._after_fork()
-    bookclub.celery._broker_down_until = 0.0
-
-
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_a_reply_is_stored_logged_and_swept_once_it_is_back(
     client, make_user, real_broker, caplog, settings
