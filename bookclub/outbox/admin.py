@@ -14,7 +14,17 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"
     actions = ["retry"]
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    fields = readonly_fields = [
+        "key", "to", "subject", "message", "headers", "status", "attempts", "last_error",
+        "created_at", "due_at", "sent_at",
+    ]  # fmt: skip
+
+    @admin.display(description="body")
+    def message(self, email: OutboundEmail) -> str:
+        # A confirmation or password-reset link is the member's key to their account.
+        if email.key.startswith("account:"):
+            return "(hidden: an account email holds a sign-in link)"
+        return email.body
 
     @admin.display(description="last error")
     def short_error(self, email: OutboundEmail) -> str:
