@@ -30,7 +30,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def short_error(self, email: OutboundEmail) -> str:
         return truncatechars(email.last_error, 80)
 
-    @admin.action(description="Send the selected failed emails again")
+    @admin.action(description="Send the selected failed emails again", permissions=["change"])
     def retry(self, request, queryset):
         count = emails_retry(emails=queryset)
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
