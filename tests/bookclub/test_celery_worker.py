@@ -70,6 +70,7 @@ class Worker:
         self.tmp_path, self.broker, self.mail_dir = tmp_path, broker, mail_dir
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        self.environ: dict[str, str] = {}
 
     def start(self) -> None:
         self.starts += 1
@@ -85,6 +86,7 @@ class Worker:
             BOOKCLUB_TEST_MAIL_DELAY=str(SEND_DELAY),
             OUTBOX_STALE_SECONDS=str(STALE_SECONDS),
             OUTBOX_SWEEP_SECONDS=str(SWEEP_SECONDS),
+            **self.environ,
         )
         command = [
             sys.executable, "-m", "celery", "-A", "bookclub", "worker", "--beat",
@@ -215,3 +217,43 @@ def test_followers_get_their_emails_exactly_once_when_the_worker_is_killed_mid_b
     assert statuses == {OutboundEmail.Status.SENT}
     # The sweeper found what the killed worker held; its deliveries found the rows sent.
     assert "Outbox sweep:" in log, log[-3000:]
+
+
+def test_emails_refused_while_smtp_is_down_go_out_once_when_it_is_back(client, make_user, worker):
+    """The mail server refuses connections: the worker retries each email after a backoff
+    (real Celery retries with a countdown, through Redis) and sends it once it answers."""
+    from bookclub.outbox.models import OutboundEmail
+    from catalog.models import Book
+    from discussions.models import Follow
+    from discussions.services.comments import thread_for_book
+
+    thread = thread_for_book(book=Book.objects.create(title="Klara and the Sun", slug="klara"))
+    followers = [make_user() for _ in range(6)]
+    Follow.objects.bulk_create(Follow(thread=thread, user=user) for user in followers)
+    down = worker.mail_dir / "smtp-down"
+    down.touch()
+    worker.environ = {"EMAIL_RETRY_BASE_SECONDS": "1", "EMAIL_RETRY_MAX_SECONDS": "2"}
+    worker.start()
+    client.force_login(make_user())
+    response = client.post(
+        reverse("discussions:comment_create", args=[thread.pk]), {"body": "Anyone there?"}
+    )
+    assert response.status_code == 302
+    refused = OutboundEmail.objects.filter(attempts__gte=2, last_error__contains="refused")
+    _wait_until(
+        lambda: refused.count() == len(followers),
+        timeout=60,
+        message=lambda: f"{refused.count()} emails retried:\n{worker.tail()}",
+    )
+    assert _delivered(worker.mail_dir) == []
+    down.unlink()
+    _wait_until(
+        lambda: (
+            OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == len(followers)
+        ),
+        timeout=60,
+        message=lambda: f"not all sent after SMTP came back:\n{worker.tail()}",
+    )
+    time.sleep(3)  # any retry still in flight would show up as a duplicate
+    assert sorted(_delivered(worker.mail_dir)) == sorted(user.email for user in followers)
+    assert "Retry in" in worker.log.read_text(errors="replace")
