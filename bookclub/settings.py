@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "bookclub",
+    "bookclub.outbox",
     "catalog",
     "discussions",
 ]
@@ -177,10 +178,6 @@ ACCOUNT_RATE_LIMITS = {
 POST_RATE_LIMIT = env_str("POST_RATE_LIMIT", "20/60")
 
 # --- Email ------------------------------------------------------------------------
-# Notifications (in-app rows for every follower, then their emails): made inside the
-# request in development and tests (they see them at once); in production a comment only
-# marks itself pending and `manage.py send_notification_emails` fans out and sends.
-NOTIFICATIONS_INLINE = env_bool("NOTIFICATIONS_INLINE", default=not PRODUCTION)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -194,6 +191,59 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bookclub <noreply@bookclub.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work (Celery) -------------------------------------------------------
+# Emails, notification fan-out, reminders and clean-ups run as Celery tasks (bookclub/celery.py).
+# Production needs a broker (Redis: CELERY_BROKER_URL, else REDIS_URL) and the worker and
+# beat processes (README, "Deploying"); development and tests run every task eagerly, inside
+# the process that enqueued it, so `python3 dev.py run` needs only Python.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# Eager outside production, whatever REDIS_URL says: CELERY_TASK_ALWAYS_EAGER=false to try
+# a real worker in development.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not PRODUCTION)
+if not CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "Background work needs a broker: set CELERY_BROKER_URL (or REDIS_URL), or "
+        "CELERY_TASK_ALWAYS_EAGER=true to run every task inside the process that enqueues it."
+    )
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Emails on a queue of their own: more workers for it go on other machines (`-Q email`).
+CELERY_TASK_QUEUES = {"default": {}, "email": {}}
+CELERY_TASK_ROUTES = {"outbox.deliver_email": {"queue": "email"}}
+# Acknowledged after the task, and given back when its worker dies: the tasks are idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+# A request that enqueues while the broker is down fails fast; the sweepers catch up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
+# A hung mail server must not hold a delivery (and its row's lock) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Transient SMTP failures: retried with exponential backoff and jitter, at most this often.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 10)
+EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
+# Work still owed this long after it was due (its message lost with a broker or a killed
+# worker) is enqueued again by the sweepers, which beat runs every OUTBOX_SWEEP_SECONDS.
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 300)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180)
+REVOKED_INVITE_RETENTION_DAYS = env_int("REVOKED_INVITE_RETENTION_DAYS", 30)
+SENT_EMAIL_RETENTION_DAYS = env_int("SENT_EMAIL_RETENTION_DAYS", 30)
+# The schedule beat keeps (one beat process per deployment), replacing cron.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "outbox.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
+    "sweep-fan-outs": {"task": "discussions.sweep_fan_outs", "schedule": OUTBOX_SWEEP_SECONDS},
+    "meeting-reminders": {"task": "discussions.send_meeting_reminders", "schedule": 15 * 60},
+    "prune-notifications": {"task": "discussions.prune_notifications", "schedule": 24 * 3600},
+    "prune-invites": {"task": "discussions.prune_revoked_invites", "schedule": 24 * 3600},
+    "prune-sent-emails": {"task": "outbox.prune_sent_emails", "schedule": 24 * 3600},
+}
+# --- end of Background work (Celery) -------------------------------------------------
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

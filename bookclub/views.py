@@ -39,17 +39,32 @@ def livez(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers a query, 503 when it does not (for load balancers).
-    The cache's state is reported too, but a cache outage only slows pages: still 200."""
+
+    The cache's, the broker's and the outbox's state are reported too, but neither a cache
+    nor a broker outage makes it 503: requests still answer (slower, or with the work
+    waiting in the outbox), and pulling every instance would answer nothing at all.
+    """
+    from bookclub.celery import broker_status
+    from bookclub.outbox.models import OutboundEmail
+
     cache = "up" if cache_is_up() else "down"
+    broker = broker_status()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        emails = {
+            "pending": OutboundEmail.objects.pending().count(),
+            "failed": OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
+        }
     except DatabaseError:
         return JsonResponse(
-            {"status": "unavailable", "database": "down", "cache": cache}, status=503
+            {"status": "unavailable", "database": "down", "cache": cache, **broker}, status=503
         )
-    return JsonResponse({"status": "ok", "database": "up", "cache": cache})
+    status = "degraded" if broker["broker"] == "down" or cache == "down" else "ok"
+    return JsonResponse(
+        {"status": status, "database": "up", "cache": cache, **broker, "emails": emails}
+    )
 
 
 @require_GET

@@ -103,6 +103,26 @@ def redis_as_the_cache(settings):
     cache.delete_pattern("*")
 
 
+@pytest.fixture
+def real_broker():
+    """real_broker(url): tasks go to that broker, not run in-process, until the test ends."""
+    import bookclub.celery
+    from bookclub.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+
+    def use(url: str) -> None:
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        # Drop connection pools made for another URL (what Celery does after a fork).
+        app._after_fork()
+
+    yield use
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    app._after_fork()
+    bookclub.celery._broker_down_until = 0.0
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Real headless Chromium driven by Playwright (never a downloaded browser build)."""
@@ -134,6 +154,21 @@ def page(browser, live_server):
     context.close()
 
 
+def database_is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run only on PostgreSQL: deselected (not skipped, which CI
+    counts as a failure) in the SQLite pass, and there they must pass or fail."""
+    if database_is_postgres():
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI a skipped test is a failure: every test must really run there."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -158,6 +193,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"].endswith("sqlite3"):
         path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+def after_commit():
+    """A block whose on-commit work (the followers' fan-out, queued emails) runs, eagerly,
+    when it ends, as it would after a real commit: for worlds built outside a test's body.
+    In a test, the `django_capture_on_commit_callbacks(execute=True)` fixture does the same."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def clean_environ(**overrides: str) -> dict[str, str]:

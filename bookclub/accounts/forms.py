@@ -31,9 +31,16 @@ class ProfileForm(forms.ModelForm):
         help_text="Meeting times are shown in this zone.",
     )
 
+    # Optional on the form: left out (or empty), the address stays as it is.
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        help_text="Where notifications go. A new address is asked to confirm itself first.",
+    )
+
     class Meta:
         model = User
-        fields = ["display_name", "bio", "time_zone", "email_notifications"]
+        fields = ["display_name", "bio", "time_zone", "email_notifications", "email"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
 
     def save(self, commit: bool = True) -> User:
@@ -43,6 +50,24 @@ class ProfileForm(forms.ModelForm):
             # last_login, and the UPDATE is smaller.
             user.save(update_fields=self._meta.fields)
         return user
+
+    def clean_email(self) -> str:
+        """A malformed address is refused here (EmailField), never found out by the mail
+        server; one another account uses is refused too (addresses are unique)."""
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return self.instance.email
+        if email.lower() == self.instance.email.lower():
+            return self.instance.email
+        from allauth.account.models import EmailAddress
+
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists()
+        if (
+            taken
+            or EmailAddress.objects.filter(email__iexact=email).exclude(user=self.instance).exists()
+        ):
+            raise forms.ValidationError("Another account uses this address.")
+        return email
 
     def clean_display_name(self) -> str:
         """A name is one line: line breaks and runs of spaces become single spaces."""

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bookclub.accounts.forms import ProfileForm
 from bookclub.accounts.models import User
+from bookclub.accounts.services import email_change
 from bookclub.cache import versions
 from bookclub.http import public_page
 
@@ -23,10 +24,13 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    """Edit one's own display name, bio, time zone and email preferences."""
+    """Edit one's own display name, bio, time zone, email address and email preferences."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        if "email" in form.changed_data:
+            email_change(request=request, user=user)
+            messages.info(request, f"We sent a confirmation link to {user.email}.")
         messages.success(request, "Your profile is saved.")
         return redirect(request.user)
     return render(request, "accounts/profile_edit.html", {"form": form})

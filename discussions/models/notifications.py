@@ -65,9 +65,6 @@ class Notification(models.Model):
     detail = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Set when the notification should be emailed; cleared once its email is sent (or
-    # found not wanted): the outbox `manage.py send_notification_emails` works through.
-    email_pending = models.BooleanField(default=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -75,11 +72,6 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(email_pending=True),
-                name="notification_email_outbox",
-            ),
         ]
         constraints = [
             models.UniqueConstraint(

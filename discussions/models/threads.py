@@ -293,8 +293,9 @@ class Comment(models.Model):
     # Replies at any depth below this comment: sorts "most replied" without a join.
     reply_count = models.PositiveIntegerField(default=0)
 
-    # In production a new comment's notifications (one row per follower, then emails) are
-    # made by `manage.py send_notification_emails`, not in the request that posted it.
+    # Set on a new comment until its notifications (one row per follower, then emails) are
+    # made by the fan-out task, after the request that posted it; beat's sweeper enqueues
+    # the fan-out again while it stays set (the broker was down, a worker died).
     fan_out_pending = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -81,6 +84,15 @@ def invite_revoke(*, invite: Invite) -> Invite:
         invite.revoked_at = timezone.now()
         invite.save(update_fields=["revoked_at"])
     return invite
+
+
+def invites_prune(*, now=None) -> int:
+    """Delete invites revoked more than REVOKED_INVITE_RETENTION_DAYS ago: their links
+    stopped working when they were revoked, and the club's page has no use for them."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REVOKED_INVITE_RETENTION_DAYS)
+    deleted, _ = Invite.objects.filter(revoked_at__lt=cutoff).delete()
+    return deleted
 
 
 @transaction.atomic

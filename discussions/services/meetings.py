@@ -9,12 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bookclub.outbox.services import Email, emails_queue
 from discussions.models import (
     RSVP,
     Meeting,
@@ -74,10 +74,11 @@ def _recipients(meeting: Meeting) -> Iterable:
     ]
 
 
-def _email(*, user, subject: str, template: str, context: dict) -> None:
-    body = render_to_string(template, {"user": user, **context})
-    # Names and titles are member-written and may hold line breaks; a header cannot.
-    send_mail(" ".join(subject.split()), body, None, [user.email], fail_silently=False)
+def _email(*, key: str, user, subject: str, template: str, context: dict) -> Email:
+    """The message, rendered in the member's time zone, for the outbox (sent by a worker)."""
+    with timezone.override(_user_zone(user, context["meeting"])):
+        body = render_to_string(template, {"user": user, **context})
+    return Email(key=key, to=user.email, subject=subject, body=body)
 
 
 def _answered(meeting: Meeting) -> list:
@@ -91,50 +92,58 @@ def _answered(meeting: Meeting) -> list:
 
 
 def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
-    """Tell members who RSVPed about a change, in the app and by email; returns how many emails."""
+    """Tell members who RSVPed about a change, in the app and by email; returns how many emails.
+    Call it in the change's transaction: the emails are queued with it, sent after it."""
     if not changes:
         return 0
-    notify_meeting_news(
+    news = notify_meeting_news(
         meeting=meeting,
         users=_answered(meeting),
         kind=Notification.Kind.MEETING_CHANGED,
         detail=", ".join(changes),
     )
-    recipients = _recipients(meeting)
+    notification_of = {n.recipient_id: n.pk for n in news}
     context = {
         "meeting": meeting,
         "changes": changes,
         "url": _site_url(meeting.get_absolute_url()),
     }
-    for user in recipients:
-        with timezone.override(_user_zone(user, meeting)):
+    recipients = _recipients(meeting)
+    emails_queue(
+        [
             _email(
+                key=f"notification:{notification_of[user.pk]}",
                 user=user,
                 subject=f"[{meeting.club.name}] Changed: {meeting.title}",
                 template="discussions/email/meeting_changed.txt",
                 context=context,
             )
+            for user in recipients
+        ]
+    )
     return len(recipients)
 
 
 def meeting_notify_promoted(*, meeting: Meeting, rsvps: list[RSVP]) -> None:
-    """Tell waitlisted members a seat came free for them, in the app and by email."""
-    notify_meeting_news(
+    """Tell waitlisted members a seat came free for them, in the app and by email (queued)."""
+    news = notify_meeting_news(
         meeting=meeting,
         users=[rsvp.user for rsvp in rsvps if rsvp.user.is_active],
         kind=Notification.Kind.PROMOTED,
     )
-    for rsvp in rsvps:
-        user = rsvp.user
-        if not (user.email and user.email_notifications):
-            continue
-        with timezone.override(_user_zone(user, meeting)):
+    emails_queue(
+        [
             _email(
-                user=user,
+                key=f"notification:{notification.pk}",
+                user=notification.recipient,
                 subject=f"[{meeting.club.name}] You have a seat: {meeting.title}",
                 template="discussions/email/waitlist_promoted.txt",
                 context={"meeting": meeting, "url": _site_url(meeting.get_absolute_url())},
             )
+            for notification in news
+            if notification.recipient.email and notification.recipient.email_notifications
+        ]
+    )
 
 
 def _user_zone(user, meeting: Meeting) -> str:
@@ -172,10 +181,11 @@ def meeting_update(*, meeting: Meeting, **fields: Any) -> list[str]:
         locked.full_clean()
         locked.save()
         promoted = waitlist_promote(meeting=locked)
+        # In the change's transaction: the news and its queued emails commit with it.
+        if promoted:
+            meeting_notify_promoted(meeting=locked, rsvps=promoted)
+        meeting_notify_change(meeting=locked, changes=changes)
     meeting.refresh_from_db()
-    if promoted:
-        meeting_notify_promoted(meeting=meeting, rsvps=promoted)
-    meeting_notify_change(meeting=meeting, changes=changes)
     return changes
 
 
@@ -254,25 +264,34 @@ def reminders_due(*, now: datetime | None = None, window: timedelta = timedelta(
 
 
 def reminder_send(*, rsvp: RSVP) -> bool:
-    """Send one reminder at most once: the log row is written first, in the same transaction.
+    """Queue one reminder at most once: the log row and the email are written together.
 
-    If two cron runs overlap, the second insert hits the unique constraint and
-    sends nothing; if sending fails, the row rolls back and the next run retries.
+    If two runs overlap, the second insert hits the unique constraint and queues nothing;
+    sending, and retrying a failed send, is the email's delivery task's job.
     """
     try:
         with transaction.atomic():
-            Reminder.objects.create(meeting=rsvp.meeting, user=rsvp.user)
+            reminder = Reminder.objects.create(meeting=rsvp.meeting, user=rsvp.user)
             if rsvp.user.email:
-                with timezone.override(_user_zone(rsvp.user, rsvp.meeting)):
-                    _email(
-                        user=rsvp.user,
-                        subject=f"[{rsvp.meeting.club.name}] Tomorrow: {rsvp.meeting.title}",
-                        template="discussions/email/meeting_reminder.txt",
-                        context={
-                            "meeting": rsvp.meeting,
-                            "url": _site_url(rsvp.meeting.get_absolute_url()),
-                        },
-                    )
+                emails_queue(
+                    [
+                        _email(
+                            key=f"reminder:{reminder.pk}",
+                            user=rsvp.user,
+                            subject=f"[{rsvp.meeting.club.name}] Tomorrow: {rsvp.meeting.title}",
+                            template="discussions/email/meeting_reminder.txt",
+                            context={
+                                "meeting": rsvp.meeting,
+                                "url": _site_url(rsvp.meeting.get_absolute_url()),
+                            },
+                        )
+                    ]
+                )
     except IntegrityError:
         return False
     return True
+
+
+def reminders_queue(*, window: timedelta = timedelta(days=1)) -> int:
+    """Queue the reminders now due (beat runs it every quarter of an hour); returns how many."""
+    return sum(reminder_send(rsvp=rsvp) for rsvp in reminders_due(window=window))

@@ -1,17 +1,19 @@
-"""Who hears about a new comment, in the app and by email."""
+"""Who hears about a new comment, in the app and by email (queued, sent by the workers)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bookclub.outbox.services import Email, emails_queue
 from discussions.markup import mentioned_usernames
 from discussions.models import Comment, Follow, Notification
 
@@ -41,6 +43,44 @@ def unsubscribe_apply(*, token: str) -> str:
     return "You will no longer get any discussion emails."
 
 
+def comment_fan_out(*, comment_id: int) -> int:
+    """Make a new comment's notifications and queue their emails, once per comment.
+
+    Runs in the background (discussions.tasks.fan_out_comment). The comment's own
+    `fan_out_pending` flag, cleared in the same transaction, is the outbox entry: a second
+    run finds it cleared, or the row locked by the first, and does nothing.
+    """
+    with transaction.atomic():
+        comment = (
+            Comment.objects.filter(pk=comment_id, fan_out_pending=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("thread", "parent")
+            .first()
+        )
+        if comment is None:
+            return 0
+        notifications = notify_new_comment(comment=comment)
+        Comment.objects.filter(pk=comment.pk).update(fan_out_pending=False)
+    return len(notifications)
+
+
+def fan_outs_sweep(*, now=None, limit: int = 200) -> int:
+    """Enqueue again the fan-outs still owed OUTBOX_STALE_SECONDS after their comment was
+    posted (the broker was down then, or the worker died running them)."""
+    from discussions.tasks import fan_out_comment
+
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    ids = list(
+        Comment.objects.filter(fan_out_pending=True, created_at__lte=before)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        fan_out_comment.enqueue(pk)
+    return len(ids)
+
+
 def notify_new_comment(*, comment: Comment) -> list[Notification]:
     """Mentioned members, the parent's author and followers each get one notification."""
     User = get_user_model()
@@ -62,14 +102,11 @@ def notify_new_comment(*, comment: Comment) -> list[Notification]:
     if not kinds:
         return []
     notifications = Notification.objects.bulk_create(
-        [
-            Notification(recipient_id=pk, kind=kind, comment=comment, email_pending=True)
-            for pk, kind in kinds.items()
-        ]
+        [Notification(recipient_id=pk, kind=kind, comment=comment) for pk, kind in kinds.items()]
     )
     ids = [n.recipient_id for n in notifications]
     unread_changed(ids)
-    _send_emails_after_commit(comment.pk, ids)
+    comment_emails_queue(comment=comment, user_ids=ids)
     return notifications
 
 
@@ -88,85 +125,35 @@ def notify_new_mentions(*, comment: Comment, previous_body: str) -> list[Notific
     )
     notifications = Notification.objects.bulk_create(
         [
-            Notification(
-                recipient_id=pk, kind=Notification.Kind.MENTION, comment=comment, email_pending=True
-            )
+            Notification(recipient_id=pk, kind=Notification.Kind.MENTION, comment=comment)
             for pk in recipients
         ]
     )
     ids = [n.recipient_id for n in notifications]
     unread_changed(ids)
     if ids:
-        _send_emails_after_commit(comment.pk, ids)
+        comment_emails_queue(comment=comment, user_ids=ids)
     return notifications
 
 
-def notifications_inline() -> bool:
-    return getattr(settings, "NOTIFICATIONS_INLINE", True)
-
-
-def fan_out_pending_comments(limit: int = 50) -> int:
-    """Make the notifications of up to `limit` comments posted while NOTIFICATIONS_INLINE
-    was off (their emails then wait in the outbox). Call inside a transaction: the
-    comments stay locked, skipped by other senders, until it ends."""
-    comments = list(
-        Comment.objects.filter(fan_out_pending=True)
-        .order_by("created_at", "id")
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("thread", "parent")[:limit]
-    )
-    for comment in comments:
-        notify_new_comment(comment=comment)
-    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(fan_out_pending=False)
-    return len(comments)
-
-
-def _send_emails_after_commit(comment_id: int, user_ids: list[int]) -> None:
-    """Inline (NOTIFICATIONS_INLINE, development and tests): right after the commit.
-    Otherwise the rows wait, email_pending, for `manage.py send_notification_emails`, so
-    a comment's answer never waits on its followers' emails (bench: a reply to a thread
-    with 50 followers spent 24 ms rendering their emails, its p99 170 ms)."""
-    if not notifications_inline():
-        return
-    # robust: once the comment is committed, a failure here (the database gone, the mail
-    # server down) is logged, never answered as an error for a comment that was stored.
-    transaction.on_commit(
-        lambda: notification_emails_send(comment_id=comment_id, user_ids=user_ids), robust=True
-    )
-
-
-def pending_email_batch(limit: int = 200) -> list[tuple[int, list[int]]]:
-    """Claim up to `limit` pending emails: [(comment id, recipient ids)], oldest first.
-    Call inside a transaction: the rows stay locked (skipped by other senders) until it ends."""
-    rows = (
-        Notification.objects.filter(email_pending=True)
-        .order_by("created_at", "id")
-        .select_for_update(skip_locked=True)
-        .values_list("comment_id", "recipient_id")[:limit]
-    )
-    batch: dict[int, list[int]] = {}
-    for comment_id, recipient_id in rows:
-        batch.setdefault(comment_id, []).append(recipient_id)
-    return list(batch.items())
-
-
-def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
-    """Email the members who opted in; every message has a one-click unsubscribe."""
-    comment = Comment.objects.select_related("thread", "author").filter(pk=comment_id).first()
-    if comment is None:
-        return 0
+def comment_emails_queue(*, comment: Comment, user_ids: list[int]) -> int:
+    """Queue the emails of the members who opted in (one each, keyed by comment and member);
+    every message has a one-click unsubscribe. Call it in the notifications' transaction."""
+    comment = Comment.objects.select_related("thread", "author").get(pk=comment.pk)
     muted = set(
         Follow.objects.filter(thread=comment.thread_id, email=False).values_list(
             "user_id", flat=True
         )
     )
-    sent = 0
+    emails = []
     for notification in Notification.objects.filter(
         comment=comment, recipient_id__in=user_ids, recipient__email_notifications=True
     ).select_related("recipient"):
         recipient = notification.recipient
         # Followers who muted the thread still hear about mentions of them.
         if recipient.pk in muted and notification.kind != Notification.Kind.MENTION:
+            continue
+        if not recipient.email:
             continue
         scope = None if notification.kind == Notification.Kind.MENTION else comment.thread_id
         token = unsubscribe_token(user=recipient, thread_id=scope)
@@ -180,23 +167,19 @@ def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
             "unsubscribe_url": unsubscribe_url,
             "scope_is_thread": scope is not None,
         }
-        message = EmailMessage(
-            # A display name may hold line breaks; a mail header cannot.
-            subject=" ".join(f"{comment.author_name} {notification.get_kind_display()}".split()),
-            body=render_to_string("discussions/email/notification.txt", context),
-            to=[recipient.email],
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
+        emails.append(
+            Email(
+                key=f"comment:{comment.pk}:to:{recipient.pk}",
+                to=recipient.email,
+                subject=f"{comment.author_name} {notification.get_kind_display()}",
+                body=render_to_string("discussions/email/notification.txt", context),
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
         )
-        message.send()
-        sent += 1
-    # Sent, or not wanted (opted out, thread muted): either way, out of the outbox.
-    Notification.objects.filter(
-        comment_id=comment_id, recipient_id__in=user_ids, email_pending=True
-    ).update(email_pending=False)
-    return sent
+    return emails_queue(emails)
 
 
 def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[Notification]:
@@ -209,6 +192,15 @@ def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[
     )
     unread_changed([n.recipient_id for n in notifications])
     return notifications
+
+
+def notifications_prune(*, now=None) -> int:
+    """Forget notifications read more than NOTIFICATION_RETENTION_DAYS ago (unread ones stay:
+    the badge counts them, and deleting them would change it behind the member's back)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    deleted, _ = Notification.objects.filter(read_at__lt=cutoff, created_at__lt=cutoff).delete()
+    return deleted
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:

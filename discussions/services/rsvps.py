@@ -87,8 +87,9 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
             rsvp.response, rsvp.waitlist_position = response, None
         rsvp.save()
         promoted = waitlist_promote(meeting=meeting) if was_going else []
-    if promoted:
-        from discussions.services.meetings import meeting_notify_promoted
+        if promoted:
+            from discussions.services.meetings import meeting_notify_promoted
 
-        meeting_notify_promoted(meeting=meeting, rsvps=promoted)
+            # With the seat: the news and its queued email commit together.
+            meeting_notify_promoted(meeting=meeting, rsvps=promoted)
     return rsvp

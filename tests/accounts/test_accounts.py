@@ -6,15 +6,18 @@ import pytest
 from django.core import mail
 
 from bookclub.accounts.models import User
+from tests.conftest import after_commit
 
 PASSWORD = "a long and unusual passphrase"
 
 
 def sign_up(client, username="kathy", email="kathy@hailsham.example", password=PASSWORD):
-    return client.post(
-        "/accounts/signup/",
-        {"username": username, "email": email, "password1": password, "password2": password},
-    )
+    # The confirmation email is queued on commit, then delivered (eagerly, in tests).
+    with after_commit():
+        return client.post(
+            "/accounts/signup/",
+            {"username": username, "email": email, "password1": password, "password2": password},
+        )
 
 
 def confirmation_link(message) -> str:
@@ -169,3 +172,86 @@ def test_roles_member_organiser_and_admin(make_user):
     member.user_permissions.add(Permission.objects.get(codename="organise_any_club"))
     member = User.objects.get(pk=member.pk)  # permissions are cached per instance
     assert member.can_organise()
+
+
+@pytest.mark.django_db
+def test_with_the_mail_server_down_sign_up_answers_and_the_confirmation_waits(client, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from bookclub.outbox.models import OutboundEmail
+
+    def refused(self, messages):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refused)
+    response = sign_up(client)
+    assert response.status_code == 302
+    email = OutboundEmail.objects.get(to="kathy@hailsham.example")
+    assert email.status == OutboundEmail.Status.PENDING and "SMTP down" in email.last_error
+    assert email.key.startswith("account:")
+
+
+@pytest.mark.django_db
+def test_the_admin_never_shows_an_account_emails_sign_in_link(client, make_user):
+    from bookclub.outbox.models import OutboundEmail
+
+    sign_up(client)
+    email = OutboundEmail.objects.get(to="kathy@hailsham.example")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/outbox/outboundemail/{email.pk}/change/").content.decode()
+    assert "hidden: an account email holds a sign-in link" in page
+    assert "confirm-email" not in page
+
+
+def _profile(**fields) -> dict:
+    return {"display_name": "", "bio": "", "time_zone": "", "email_notifications": "on", **fields}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "address", ["kathy@@example.org", "kathy", "kathy@example", "kathy @example.org", "a@b@c.org"]
+)
+def test_the_profile_form_refuses_a_malformed_address(client, make_user, address):
+    member = make_user(email="kathy@example.org")
+    client.force_login(member)
+    response = client.post("/profile/", _profile(email=address))
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    member.refresh_from_db()
+    assert member.email == "kathy@example.org"
+
+
+@pytest.mark.django_db
+def test_the_profile_form_refuses_an_address_another_account_uses(client, make_user):
+    make_user(email="taken@example.org")
+    member = make_user()
+    client.force_login(member)
+    response = client.post("/profile/", _profile(email="Taken@example.org"))
+    assert "Another account uses this address." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_new_address_on_the_profile_is_asked_to_confirm_itself(client, make_user):
+    from allauth.account.models import EmailAddress
+
+    member = make_user(email="old@example.org")
+    client.force_login(member)
+    with after_commit():
+        response = client.post("/profile/", _profile(email="new@example.org"))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.email == "new@example.org"
+    address = EmailAddress.objects.get(user=member)
+    assert (address.email, address.primary, address.verified) == ("new@example.org", True, False)
+    assert [m.to for m in mail.outbox] == [["new@example.org"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_leaving_the_address_out_keeps_it(client, make_user):
+    member = make_user(email="kathy@example.org")
+    client.force_login(member)
+    assert client.post("/profile/", _profile(display_name="Kathy H")).status_code == 302
+    member.refresh_from_db()
+    assert member.email == "kathy@example.org" and member.display_name == "Kathy H"
+    assert mail.outbox == []

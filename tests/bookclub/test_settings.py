@@ -93,6 +93,31 @@ def test_check_deploy_is_clean_under_production_settings():
         DJANGO_ENV="production",
         SECRET_KEY="k3y-" + "x7Qp9vL2mR8sT4wZ1nB6cF0hJ5dG3aK" * 2,
         ALLOWED_HOSTS="bookclub.example",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_broker_for_its_background_work():
+    result = run_manage(
+        "check", DJANGO_ENV="production", SECRET_KEY="k3y-" + "x" * 50, REDIS_URL=""
+    )
+    assert result.returncode != 0
+    assert "Background work needs a broker" in result.stderr
+
+
+def test_the_broker_defaults_to_redis_url_and_celery_broker_url_wins():
+    probe = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
+    common = {"DJANGO_ENV": "production", "SECRET_KEY": "k3y-" + "x" * 50}
+    result = run_manage("shell", "-c", probe, REDIS_URL="redis://cache:6379/0", **common)
+    assert result.stdout.split()[-1] == "redis://cache:6379/0", result.stderr
+    result = run_manage(
+        "shell",
+        "-c",
+        probe,
+        REDIS_URL="redis://cache:6379/0",
+        CELERY_BROKER_URL="redis://queue:6379/1",
+        **common,
+    )
+    assert result.stdout.split()[-1] == "redis://queue:6379/1", result.stderr

@@ -109,10 +109,12 @@ def community_url(book):
 
 
 @pytest.fixture
-def post(thread):
-    """post(author, body, parent=None) -> Comment, through the service."""
+def post(thread, django_capture_on_commit_callbacks):
+    """post(author, body, parent=None) -> Comment, through the service, with what its commit
+    sets off (the followers' fan-out and their emails, run eagerly in tests)."""
 
     def make(author, body="A comment", parent=None):
-        return comment_create(thread=thread, author=author, body=body, parent=parent)
+        with django_capture_on_commit_callbacks(execute=True):
+            return comment_create(thread=thread, author=author, body=body, parent=parent)
 
     return make

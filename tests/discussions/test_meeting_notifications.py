@@ -37,9 +37,12 @@ def answered(public_club, make_meeting, make_user):
     return meeting, users
 
 
-def test_editing_a_meeting_notifies_everyone_who_answered_in_the_app(client, answered):
+def test_editing_a_meeting_notifies_everyone_who_answered_in_the_app(
+    client, answered, django_capture_on_commit_callbacks
+):
     meeting, users = answered
-    meeting_update(meeting=meeting, starts_at=meeting.starts_at + datetime.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_update(meeting=meeting, starts_at=meeting.starts_at + datetime.timedelta(hours=1))
     told = set(
         Notification.objects.filter(
             meeting=meeting, kind=Notification.Kind.MEETING_CHANGED
@@ -131,26 +134,29 @@ def test_mentions_added_by_an_edit_skip_outsiders_of_a_private_club(
 
 
 def test_public_club_threads_notify_mentioned_visitors(
-    public_club, organiser, make_meeting, make_user
+    public_club, organiser, make_meeting, make_user, django_capture_on_commit_callbacks
 ):
     visitor = make_user(username="visitor")
     thread = thread_for_meeting(meeting=make_meeting(public_club))
-    comment_create(thread=thread, author=organiser, body="@visitor you should join")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=organiser, body="@visitor you should join")
     assert Notification.objects.get(recipient=visitor).kind == Notification.Kind.MENTION
 
 
 def test_members_who_left_a_private_club_hear_nothing_more_and_lose_old_notifications(
-    client, private_club, organiser, make_meeting, make_user
+    client, private_club, organiser, make_meeting, make_user, django_capture_on_commit_callbacks
 ):
     leaver = make_user()
     _join(private_club, leaver)
     thread = thread_for_meeting(meeting=make_meeting(private_club))
     theirs = comment_create(thread=thread, author=leaver, body="my question")
     thread_follow(thread=thread, user=leaver, follow=True)
-    comment_create(thread=thread, author=organiser, body="first answer", parent=theirs)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=organiser, body="first answer", parent=theirs)
     assert Notification.objects.filter(recipient=leaver).count() == 1
     Membership.objects.filter(club=private_club, user=leaver).delete()
-    comment_create(thread=thread, author=organiser, body="second answer", parent=theirs)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=organiser, body="second answer", parent=theirs)
     assert Notification.objects.filter(recipient=leaver).count() == 1
     client.force_login(leaver)
     html = client.get(reverse("discussions:notifications")).content.decode()

@@ -110,7 +110,7 @@ def test_times_show_in_the_viewers_zone_and_the_meetings_across_dst(
 
 
 def test_editing_the_time_emails_everyone_who_rsvped(
-    organiser_client, make_user, public_club, make_meeting
+    organiser_client, make_user, public_club, make_meeting, django_capture_on_commit_callbacks
 ):
     going, maybe, declined = make_user(), make_user(), make_user()
     for user in (going, maybe, declined):
@@ -127,7 +127,8 @@ def test_editing_the_time_emails_everyone_who_rsvped(
         starts=f"{_next_year()}-06-01T19:00",
         ends=f"{_next_year()}-06-01T21:00",
     )
-    response = organiser_client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url, data)
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == sorted([going.email, maybe.email])
     assert "start time" in mail.outbox[0].body
@@ -136,13 +137,14 @@ def test_editing_the_time_emails_everyone_who_rsvped(
 
 
 def test_cancelling_marks_the_meeting_everywhere_and_tells_rsvps(
-    organiser_client, member, public_club, make_meeting
+    organiser_client, member, public_club, make_meeting, django_capture_on_commit_callbacks
 ):
     Membership.objects.create(club=public_club, user=member)
     meeting = make_meeting(public_club)
     rsvp_set(meeting=meeting, user=member, response=RSVP.Response.GOING)
     url = reverse("discussions:meeting_status", args=[public_club.slug, meeting.pk])
-    organiser_client.post(url, {"action": "cancel"})
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(url, {"action": "cancel"})
     assert "Changed" in mail.outbox[0].subject and "cancelled" in mail.outbox[0].body
     page = organiser_client.get(meeting.get_absolute_url()).content.decode()
     assert "This meeting has been cancelled" in page
@@ -377,7 +379,9 @@ def test_meeting_page_query_count_does_not_grow_with_rsvps(
     assert "5 going of 5 seats (0 left), 7 on the waitlist" in page
 
 
-def test_postponing_then_setting_new_times_reschedules(member, public_club, make_meeting):
+def test_postponing_then_setting_new_times_reschedules(
+    member, public_club, make_meeting, django_capture_on_commit_callbacks
+):
     from discussions.calendars import meeting_calendar
     from discussions.services.meetings import meeting_postpone, meeting_update
     from discussions.structured_data import meeting_event_data
@@ -385,15 +389,17 @@ def test_postponing_then_setting_new_times_reschedules(member, public_club, make
     Membership.objects.create(club=public_club, user=member)
     meeting = make_meeting(public_club)
     rsvp_set(meeting=meeting, user=member, response=RSVP.Response.GOING)
-    assert meeting_postpone(meeting=meeting) == ["status"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_postpone(meeting=meeting) == ["status"]
     meeting.refresh_from_db()
     assert meeting_event_data(meeting, members_view=False)["eventStatus"].endswith("EventPostponed")
     event = Calendar.from_ical(meeting_calendar(meeting, members_view=False)).walk("VEVENT")[0]
     assert str(event["STATUS"]) == "TENTATIVE"
     later = meeting.starts_at + datetime.timedelta(days=14)
-    changes = meeting_update(
-        meeting=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=2)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        changes = meeting_update(
+            meeting=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=2)
+        )
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
     assert set(changes) == {"start time", "end time", "status"}

@@ -148,50 +148,61 @@ def test_an_edit_that_adds_a_mention_notifies_once(member, make_user, post):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_after_the_commit_never_turns_a_stored_reply_into_an_error(
-    client, make_user, book, monkeypatch
+    client, make_user, book, monkeypatch, settings
 ):
-    """The bench's outage caught it: a reply was stored, then emailing its notification
-    met the stopped database and the member was answered 503."""
+    """The bench's outage caught it: a reply was stored, then notifying its followers met
+    the stopped database and the member was answered 503. Now the fan-out stays owed and
+    the sweeper makes it once the database is back."""
     from django.db import OperationalError
 
     from discussions.services import notifications
+    from discussions.tasks import sweep_fan_outs
 
     def database_gone(**_arguments):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(notifications, "notification_emails_send", database_gone)
     author, replier = make_user(), make_user()
     thread = thread_for_book(book=book)
     parent = comment_create(thread=thread, author=author, body="Anyone?")
+    monkeypatch.setattr(notifications, "comment_fan_out", database_gone)
     client.force_login(replier)
     response = client.post(reverse("discussions:comment_reply", args=[parent.pk]), {"body": "Me!"})
     assert response.status_code == 302
-    assert Comment.objects.filter(parent=parent, body="Me!").count() == 1
-    assert Notification.objects.filter(recipient=author).count() == 1
+    reply = Comment.objects.get(parent=parent, body="Me!")
+    assert reply.fan_out_pending and not Notification.objects.filter(recipient=author).exists()
+    monkeypatch.undo()
+    settings.OUTBOX_STALE_SECONDS = 0
+    assert sweep_fan_outs.delay().get() == 1
+    assert Notification.objects.filter(recipient=author, comment=reply).count() == 1
+    assert sweep_fan_outs.delay().get() == 0
 
 
-def test_in_production_a_reply_is_answered_before_anyone_is_notified(
-    client, make_user, book, settings
+def test_a_reply_is_answered_before_anyone_is_notified(
+    client, make_user, book, django_capture_on_commit_callbacks
 ):
-    """NOTIFICATIONS_INLINE is off in production: the reply's request only marks it
-    pending; `send_notification_emails` makes the in-app notification and the email, once."""
-    from django.core.management import call_command
+    """The request only stores the reply, marked as owing its fan-out; the task, enqueued
+    on commit, makes the in-app notification and queues the email, once."""
+    from discussions.tasks import fan_out_comment
 
     author, replier = make_user(email="author@example.org"), make_user()
     parent = comment_create(thread=thread_for_book(book=book), author=author, body="Anyone?")
-    settings.NOTIFICATIONS_INLINE = False
-    mail.outbox.clear()
     client.force_login(replier)
-    response = client.post(reverse("discussions:comment_reply", args=[parent.pk]), {"body": "Me"})
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(
+            reverse("discussions:comment_reply", args=[parent.pk]), {"body": "Me"}
+        )
     assert response.status_code == 302
     reply = Comment.objects.get(parent=parent)
     assert reply.fan_out_pending
     assert not Notification.objects.filter(recipient=author).exists()
     assert mail.outbox == []
-    call_command("send_notification_emails", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in after_commit:
+            callback()
     assert Notification.objects.get(recipient=author, comment=reply).kind == "reply"
     assert [message.to for message in mail.outbox] == [["author@example.org"]]
     reply.refresh_from_db()
     assert not reply.fan_out_pending
-    call_command("send_notification_emails", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fan_out_comment.delay(reply.pk).get() == 0
     assert len(mail.outbox) == 1 and Notification.objects.filter(recipient=author).count() == 1

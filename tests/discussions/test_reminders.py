@@ -1,4 +1,4 @@
-"""The reminder command: a day ahead, going members only, never twice."""
+"""Reminders: a day ahead, going members only, never twice; queued by beat or the command."""
 
 import datetime
 from io import StringIO
@@ -23,28 +23,35 @@ def tomorrow(make_user, make_club, make_meeting):
     return meeting, going
 
 
-def _run(*args) -> str:
-    out = StringIO()
-    call_command("send_meeting_reminders", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture
+def _run(django_capture_on_commit_callbacks):
+    """_run(*args) -> the command's output, with the emails it queued delivered (eagerly)."""
+
+    def run(*args) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_meeting_reminders", *args, stdout=out)
+        return out.getvalue()
+
+    return run
 
 
-def test_going_members_are_reminded_once_however_often_it_runs(tomorrow):
+def test_going_members_are_reminded_once_however_often_it_runs(tomorrow, _run):
     meeting, going = tomorrow
-    assert "Sent 1 reminder" in _run()
-    assert "Sent 0 reminder" in _run()
+    assert "Queued 1 reminder" in _run()
+    assert "Queued 0 reminder" in _run()
     assert [m.to for m in mail.outbox] == [[going.email]]
     assert "Tomorrow" in mail.outbox[0].subject
     assert Reminder.objects.filter(meeting=meeting, user=going).count() == 1
 
 
-def test_dry_run_sends_and_records_nothing(tomorrow):
+def test_dry_run_sends_and_records_nothing(tomorrow, _run):
     output = _run("--dry-run")
     assert "1 reminder(s) due" in output
     assert mail.outbox == [] and not Reminder.objects.exists()
 
 
-def test_meetings_further_off_or_cancelled_are_not_reminded(tomorrow, make_meeting):
+def test_meetings_further_off_or_cancelled_are_not_reminded(tomorrow, make_meeting, _run):
     meeting, going = tomorrow
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
     later = make_meeting(meeting.club, starts_at=timezone.now() + datetime.timedelta(days=3))
@@ -54,25 +61,51 @@ def test_meetings_further_off_or_cancelled_are_not_reminded(tomorrow, make_meeti
     assert mail.outbox == []
 
 
-def test_a_second_sender_racing_the_first_sends_nothing(tomorrow):
-    """Two overlapping cron runs holding the same due row: the unique log row stops the second."""
+def test_a_second_sender_racing_the_first_sends_nothing(
+    tomorrow, django_capture_on_commit_callbacks
+):
+    """Two overlapping runs holding the same due row: the unique log row stops the second."""
     meeting, going = tomorrow
     rsvp = RSVP.objects.get(meeting=meeting, user=going)
-    assert reminder_send(rsvp=rsvp) is True
-    assert reminder_send(rsvp=rsvp) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminder_send(rsvp=rsvp) is True
+        assert reminder_send(rsvp=rsvp) is False
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_is_retried_next_run(tomorrow, monkeypatch):
+def test_a_failed_send_stays_queued_and_goes_out_once_smtp_is_back(
+    tomorrow, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from bookclub.outbox.models import OutboundEmail
+    from bookclub.outbox.services import emails_sweep
+
     meeting, going = tomorrow
 
-    def broken(*args, **kwargs):
-        raise OSError("SMTP down")
+    def refused(self, messages):
+        raise ConnectionRefusedError("SMTP down")
 
-    monkeypatch.setattr("discussions.services.meetings.send_mail", broken)
-    errors = StringIO()
-    call_command("send_meeting_reminders", stdout=StringIO(), stderr=errors)
-    assert "1 reminder(s) failed" in errors.getvalue()
-    assert not Reminder.objects.exists()
+    monkeypatch.setattr(EmailBackend, "send_messages", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders", stdout=StringIO())
+    assert Reminder.objects.filter(meeting=meeting, user=going).exists()
+    email = OutboundEmail.objects.get()
+    assert email.status == OutboundEmail.Status.PENDING and "SMTP down" in email.last_error
     monkeypatch.undo()
-    assert "Sent 1 reminder" in _run()
+    settings.OUTBOX_STALE_SECONDS = 0
+    later = email.due_at + datetime.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails_sweep(now=later) == 1
+    assert emails_sweep(now=later + datetime.timedelta(hours=1)) == 0
+    assert [m.to for m in mail.outbox] == [[going.email]]
+
+
+def test_beat_task_queues_the_same_reminders(tomorrow, django_capture_on_commit_callbacks):
+    from discussions.tasks import send_meeting_reminders
+
+    meeting, going = tomorrow
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_meeting_reminders.delay().get() == 1
+        assert send_meeting_reminders.delay().get() == 0
+    assert [m.to for m in mail.outbox] == [[going.email]]

@@ -31,12 +31,15 @@ def test_going_beyond_capacity_joins_the_waitlist_in_order(full_house):
     assert answers[d] == (RSVP.Response.WAITLISTED, 2)
 
 
-def test_a_freed_seat_goes_to_the_first_in_line_who_is_emailed(full_house):
+def test_a_freed_seat_goes_to_the_first_in_line_who_is_emailed(
+    full_house, django_capture_on_commit_callbacks
+):
     meeting, (a, b, c, d) = full_house
     for user in (a, b, c, d):
         rsvp_set(meeting=meeting, user=user, response=GOING)
     mail.outbox.clear()
-    rsvp_set(meeting=meeting, user=a, response=NOT_GOING)
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_set(meeting=meeting, user=a, response=NOT_GOING)
     assert meeting.rsvps.get(user=c).response == GOING
     assert meeting.rsvps.get(user=d).response == RSVP.Response.WAITLISTED
     assert [m.to for m in mail.outbox] == [[c.email]]

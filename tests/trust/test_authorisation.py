@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import after_commit
 from tests.trust.test_every_endpoint import fill, own_patterns, row_counts
 
 ROLES = ("anonymous", "member", "other", "organiser", "staff")
@@ -367,8 +368,9 @@ def build_world(make_user, *, private: bool) -> dict:
     join_request = JoinRequest.objects.create(club=club, user=requester)
     invite = Invite.objects.create(club=club, created_by=users["organiser"])
     thread = thread_for_book(book=book)
-    comment = comment_create(thread=thread, author=users["member"], body="Hailsham")
-    comment_create(thread=thread, author=users["organiser"], body="Agreed", parent=comment)
+    with after_commit():
+        comment = comment_create(thread=thread, author=users["member"], body="Hailsham")
+        comment_create(thread=thread, author=users["organiser"], body="Agreed", parent=comment)
     notification = Notification.objects.get(recipient=users["member"])
     notice = notice_create(book=book, author=users["member"], category="violence", note="Ch. 3")
     return {

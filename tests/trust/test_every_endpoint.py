@@ -10,6 +10,8 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.conftest import after_commit
+
 # Endpoints that are deliberately open to cross-site POSTs, and why.
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: mail clients POST without our cookie;
@@ -61,8 +63,9 @@ def world(make_user):
     club = Club.objects.get(slug="mcl-book-discussion")
     club_join(club=club, user=member)
     thread = thread_for_book(book=Book.objects.get(slug="never-let-me-go"))
-    comment = comment_create(thread=thread, author=member, body="Hailsham @" + staff.username)
-    comment_create(thread=thread, author=staff, body="A reply", parent=comment)
+    with after_commit():
+        comment = comment_create(thread=thread, author=member, body="Hailsham @" + staff.username)
+        comment_create(thread=thread, author=staff, body="A reply", parent=comment)
     return {"member": member, "staff": staff, "club": club, "comment": comment}
 
 

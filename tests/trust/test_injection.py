@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.conftest import after_commit
 from tests.trust.inert import PAYLOADS, live_injections, our_script_srcs
 
 
@@ -68,11 +69,14 @@ def hostile_world(make_user, payload: str) -> dict:
     reader = make_user(display_name="Reader")
     book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
     thread = comments.thread_for_book(book=book)
-    comment = comments.comment_create(thread=thread, author=reader, body=f"@{author.username} hi")
-    reply = comments.comment_create(thread=thread, author=author, body=payload, parent=comment)
-    edited = comments.comment_create(thread=thread, author=author, body="first draft")
-    comments.comment_edit(comment=edited, editor=author, body=payload)
-    comments.comment_create(thread=thread, author=author, body=f"@{reader.username} {payload}")
+    with after_commit():
+        comment = comments.comment_create(
+            thread=thread, author=reader, body=f"@{author.username} hi"
+        )
+        reply = comments.comment_create(thread=thread, author=author, body=payload, parent=comment)
+        edited = comments.comment_create(thread=thread, author=author, body="first draft")
+        comments.comment_edit(comment=edited, editor=author, body=payload)
+        comments.comment_create(thread=thread, author=author, body=f"@{reader.username} {payload}")
     comments.comment_flag(comment=comment, reporter=author, reason="other", note=medium)
     contributions.summary_create(book=book, author=author, body=payload)
     contributions.notice_create(book=book, author=author, category="other", note=medium)

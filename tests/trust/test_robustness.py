@@ -313,7 +313,8 @@ def test_line_breaks_in_names_and_titles_never_break_notification_emails(
         title="Line\nbreak",
     )
     rsvp_set(meeting=meeting, user=author, response="going")
-    changes = meeting_update(meeting=meeting, title="Moved\r\nnight", place="Library")
+    with django_capture_on_commit_callbacks(execute=True):
+        changes = meeting_update(meeting=meeting, title="Moved\r\nnight", place="Library")
     assert changes
     assert len(mail.outbox) == 2, [m.subject for m in mail.outbox]
     for message in mail.outbox:

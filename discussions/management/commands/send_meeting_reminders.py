@@ -1,8 +1,9 @@
-"""Email everyone going to a meeting a reminder about a day before it starts.
+"""Queue a reminder email for everyone going to a meeting that starts within a day.
 
-Run it from cron as often as you like (hourly is plenty): each member gets at
-most one reminder per meeting, because a Reminder row is written, under a
-unique (meeting, member) constraint, in the same transaction as the send.
+Celery beat runs the same work every quarter of an hour (discussions.tasks), so a
+deployment needs no cron; this command is for a look (`--dry-run`) or a nudge by hand.
+Each member gets at most one reminder per meeting: a Reminder row is written, under a
+unique (meeting, member) constraint, in the same transaction as its queued email.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, transaction
 
 from discussions.services.meetings import reminder_send, reminders_due
 
@@ -18,11 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Email going members about meetings starting within the next day (idempotent)."
+    help = "Queue reminders to going members of meetings starting within a day (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dry-run", action="store_true", help="List who would be reminded; send nothing."
+            "--dry-run", action="store_true", help="List who would be reminded; queue nothing."
         )
         parser.add_argument(
             "--hours", type=int, default=24, help="Remind about meetings starting this soon."
@@ -37,21 +39,22 @@ class Command(BaseCommand):
                     self.stdout.write(f"Would remind {rsvp.user} about {rsvp.meeting}")
                 continue
             try:
-                was_sent = reminder_send(rsvp=rsvp)
-            except Exception:
-                # Its log row rolled back with the failed send, so the next run retries it;
-                # one bad address must not stop everyone else's reminders.
+                with transaction.atomic():
+                    was_queued = reminder_send(rsvp=rsvp)
+            except DatabaseError:
+                # Its log row rolled back, so the next run retries it; one failure must not
+                # stop everyone else's reminders.
                 logger.exception("Reminder to %s for meeting %s failed", rsvp.user, rsvp.meeting_id)
                 failed += 1
                 continue
-            if was_sent:
+            if was_queued:
                 sent += 1
                 if verbosity >= 2:
                     self.stdout.write(f"Reminded {rsvp.user} about {rsvp.meeting}")
         if dry_run:
             self.stdout.write(self.style.SUCCESS(f"Dry run: {len(due)} reminder(s) due."))
         elif verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder(s)."))
+            self.stdout.write(self.style.SUCCESS(f"Queued {sent} reminder(s)."))
         if failed:
             self.stderr.write(
                 self.style.ERROR(f"{failed} reminder(s) failed; they will be retried.")
