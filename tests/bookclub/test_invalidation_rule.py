@@ -17,7 +17,7 @@ EXEMPT = {
     # signal bumps its thread's version.
     ("discussions/models/threads.py", "add_to_reply_counts"),
     # A column no page shows (which comments still owe their followers notifications).
-    ("discussions/services/notifications.py", "fan_out_pending_comments"),
+    ("discussions/services/notifications.py", "comment_fan_out"),
 }
 
 

@@ -1,25 +1,14 @@
-"""The reads every reply and RSVP start with, and the one-statement tree insert: a new
-comment is stored with its ancestors' counts or not at all, on SQLite and PostgreSQL."""
+"""The one-statement tree insert: a new comment is stored with its ancestors' counts or
+not at all, on SQLite and PostgreSQL; and the seat count an RSVP starts from."""
 
 import pytest
-from django.db import IntegrityError, transaction
-from django.db.transaction import TransactionManagementError
+from django.db import IntegrityError
 
-from discussions.models import RSVP, Comment, Meeting
+from discussions.models import RSVP, Comment
 
 
 def _fields(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_locking_read_refuses_to_run_outside_a_transaction(member, make_club, make_meeting):
-    meeting = make_meeting(make_club(members=[member]))
-    with pytest.raises(TransactionManagementError):
-        Meeting.objects.locked(meeting)
-    with transaction.atomic():
-        fresh = Meeting.objects.locked(meeting)
-    assert _fields(fresh) == _fields(Meeting.objects.get(pk=meeting.pk))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -546,7 +546,8 @@ def membership_remove_row(w: World) -> Change:
 
 
 def notifications_read_row(w: World) -> Change:
-    _comment(w, w.carol, "Carol answers A.", parent=_comment(w, w.a, "A asks."))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the fan-out task, on commit
+        _comment(w, w.carol, "Carol answers A.", parent=_comment(w, w.a, "A asks."))
     badge = '<span class="visually-hidden"> unread</span>'
     urls = w.urls()
     return Change(

@@ -69,18 +69,21 @@ class World:
 
 
 @pytest.fixture
-def world(site_cache, make_user, make_book, make_club, make_meeting) -> World:
+def world(
+    site_cache, make_user, make_book, make_club, make_meeting, django_capture_on_commit_callbacks
+) -> World:
     a = make_user(username=A_USERNAME, display_name=A_NAME)
     b = make_user(username="bob-bystander", display_name="Bob Bystander")
     carol = make_user(username="carol-third", display_name="Carol Third")
     # A has one unread notification (Carol answered them elsewhere): the badge is A's.
     elsewhere = thread_for_book(book=make_book(title="Elsewhere"))
-    comment_create(
-        thread=elsewhere,
-        author=carol,
-        body="Carol answers.",
-        parent=comment_create(thread=elsewhere, author=a, body="A asks."),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out task, on commit
+        comment_create(
+            thread=elsewhere,
+            author=carol,
+            body="Carol answers.",
+            parent=comment_create(thread=elsewhere, author=a, body="A asks."),
+        )
     a_client = Client()
     a_client.force_login(a)
     book = make_book(title="The Remains of the Day", slug="remains-of-the-day")

@@ -90,6 +90,7 @@ def test_production_sends_hsts_csp_and_secure_cookies_and_redirects_to_https(tmp
         "SECRET_KEY": "p" * 60,
         "ALLOWED_HOSTS": "bookclub.example",
         "DATABASE_URL": "sqlite:///:memory:",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",  # production needs one; never used
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", PRODUCTION_PROBE],
@@ -117,7 +118,12 @@ def test_session_cookie_is_secure_httponly_and_samesite_in_production():
         "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, "
         "s.CSRF_COOKIE_SECURE)"
     )
-    env = {**clean_environ(), "DJANGO_ENV": "production", "SECRET_KEY": "p" * 60}
+    env = {
+        **clean_environ(),
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "p" * 60,
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+    }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", probe],
         cwd=ROOT,
