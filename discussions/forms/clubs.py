@@ -91,6 +91,12 @@ class MeetingForm(forms.ModelForm):
             self.initial.setdefault("starts", self.instance.local_starts_at.replace(tzinfo=None))
             self.initial.setdefault("ends", self.instance.local_ends_at.replace(tzinfo=None))
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if refusal := self.instance.capacity_refusal(capacity):
+            raise forms.ValidationError(refusal)
+        return capacity
+
     def clean(self):
         cleaned = super().clean()
         zone_name = cleaned.get("time_zone")

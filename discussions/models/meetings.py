@@ -197,6 +197,24 @@ class Meeting(models.Model):
     def going_count(self) -> int:
         return self.rsvps.filter(response=RSVP.Response.GOING).count()
 
+    def capacity_refusal(self, capacity: int | None) -> str:
+        """Why this meeting cannot have `capacity` seats now ("" when it can).
+
+        Cutting seats below the number going is refused rather than moving the last to
+        answer onto the waitlist: a member who was told they have a seat may have planned
+        around it, and only the organiser can know whom to ask to give theirs up.
+        """
+        if capacity is None or self.pk is None:
+            return ""
+        going = self.going_count()
+        if capacity >= going:
+            return ""
+        return (
+            f"{going} members are going, so the meeting needs at least {going} seats. "
+            "Ask some of them to change their answer first, or leave the capacity empty "
+            "for no limit."
+        )
+
     def seats_left(self) -> int | None:
         if self.capacity is None:
             return None

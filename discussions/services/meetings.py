@@ -159,6 +159,9 @@ def meeting_update(*, meeting: Meeting, **fields: Any) -> list[str]:
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         before = {name: getattr(locked, name) for name in NOTIFIED_FIELDS}
+        # Checked again under the lock: members may have answered since the form was read.
+        if "capacity" in fields and (refusal := locked.capacity_refusal(fields["capacity"])):
+            raise ValidationError({"capacity": refusal})
         for name, value in fields.items():
             setattr(locked, name, value)
         # Rescheduling a postponed meeting puts it back on the calendar.

@@ -410,3 +410,42 @@ def test_members_who_opted_out_of_email_are_not_notified(make_user, public_club,
     rsvp_set(meeting=meeting, user=quiet, response=RSVP.Response.GOING)
     assert meeting_notify_change(meeting=meeting, changes=["place"]) == 0
     assert mail.outbox == []
+
+
+def test_cutting_capacity_below_those_going_is_refused_in_plain_words(
+    organiser_client, make_user, public_club, make_meeting
+):
+    meeting = make_meeting(public_club, capacity=3)
+    for _ in range(2):
+        user = make_user()
+        Membership.objects.create(club=public_club, user=user)
+        rsvp_set(meeting=meeting, user=user, response=RSVP.Response.GOING)
+    url = reverse("discussions:meeting_edit", args=[public_club.slug, meeting.pk])
+    form = organiser_client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(book=meeting.book.pk, capacity="1")
+    response = organiser_client.post(url, data)
+    assert response.status_code == 400
+    assert "2 members are going, so the meeting needs at least 2 seats" in response.text
+    meeting.refresh_from_db()
+    assert meeting.capacity == 3
+    # Two seats for two members going is fine.
+    data.update(capacity="2")
+    assert organiser_client.post(url, data).status_code == 302
+
+
+def test_a_capacity_cut_raced_by_a_new_answer_is_refused_by_the_service(
+    make_user, public_club, make_meeting
+):
+    from django.core.exceptions import ValidationError
+
+    from discussions.services.meetings import meeting_update
+
+    meeting = make_meeting(public_club, capacity=3)
+    for _ in range(3):
+        user = make_user()
+        Membership.objects.create(club=public_club, user=user)
+        rsvp_set(meeting=meeting, user=user, response=RSVP.Response.GOING)
+    with pytest.raises(ValidationError) as refused:
+        meeting_update(meeting=meeting, capacity=2)
+    assert "3 members are going" in str(refused.value)
