@@ -12,6 +12,11 @@ from bookclub.accounts.models import time_zone_choices
 from catalog.models import Book
 from discussions.models import RSVP, Club, Meeting, ReadingSection
 
+# Far more than any room holds, and well inside the column (a 32-bit integer on PostgreSQL).
+MAX_SEATS = 100_000
+# Longer than the longest printed book (about 21,000 pages), inside a 32-bit column.
+MAX_PAGES = 100_000
+
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -58,6 +63,16 @@ class MeetingForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text="Shown to members only.",
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_SEATS,
+        help_text="Seats; leave empty for no limit.",
+        error_messages={
+            "min_value": "A meeting needs at least 1 seat; leave the capacity empty for no limit.",
+            "max_value": f"A meeting can have at most {MAX_SEATS:,} seats.",
+        },
     )
 
     class Meta:
@@ -139,9 +154,36 @@ class RecapForm(forms.Form):
 
 
 class SectionForm(forms.ModelForm):
+    last_page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGES,
+        error_messages={
+            "min_value": "A section ends on page 1 or later.",
+            "max_value": f"A section ends on page {MAX_PAGES:,} at the latest.",
+        },
+    )
+    last_percent = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "A percentage runs from 0 to 100.",
+            "max_value": "A percentage runs from 0 to 100.",
+        },
+    )
+
     class Meta:
         model = ReadingSection
         fields = ["title", "last_page", "last_percent"]
+
+    def error_summary(self) -> str:
+        """Every error in one sentence, for a form shown in a message after a redirect."""
+        return " ".join(
+            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            for name, errors in self.errors.items()
+            for message in errors
+        )
 
 
 class ProgressForm(forms.Form):

@@ -201,6 +201,9 @@ class JoinRequest(models.Model):
                 fields=["club", "user"],
                 condition=Q(status="pending"),
                 name="join_request_one_pending_per_user",
+                violation_error_message=(
+                    "You have already asked to join; an organiser will decide soon."
+                ),
             ),
         ]
 

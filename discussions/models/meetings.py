@@ -40,6 +40,9 @@ class ReadingSection(models.Model):
             models.CheckConstraint(
                 condition=Q(last_percent__isnull=True) | Q(last_percent__lte=100),
                 name="section_percent_at_most_100",
+                violation_error_message=(
+                    "A section cannot end more than 100 percent of the way through the book."
+                ),
             ),
         ]
 
@@ -147,11 +150,16 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message="The meeting must end after it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="meeting_capacity_positive",
+                violation_error_message=(
+                    "A meeting needs at least 1 seat; leave the capacity empty for no limit."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["club", "starts_at"], name="meeting_club_schedule")]
@@ -272,6 +280,7 @@ class RSVP(models.Model):
                     | (~Q(response="waitlisted") & Q(waitlist_position__isnull=True))
                 ),
                 name="rsvp_waitlist_position_iff_waitlisted",
+                violation_error_message="Only members on the waitlist have a place on it.",
             ),
         ]
 
@@ -312,6 +321,7 @@ class ReadingProgress(models.Model):
             models.CheckConstraint(
                 condition=Q(percent__isnull=True) | Q(percent__lte=100),
                 name="progress_percent_at_most_100",
+                violation_error_message="A percentage runs from 0 to 100.",
             ),
         ]
 

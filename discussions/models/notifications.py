@@ -89,6 +89,9 @@ class Notification(models.Model):
                 condition=(Q(comment__isnull=False) & Q(meeting__isnull=True))
                 | (Q(comment__isnull=True) & Q(meeting__isnull=False)),
                 name="notification_about_comment_xor_meeting",
+                violation_error_message=(
+                    "A notification is about either a comment or a meeting, not both."
+                ),
             ),
         ]
 

@@ -282,7 +282,7 @@ def section_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, "A section needs a title (pages and percentage are optional).")
+        messages.error(request, form.error_summary())
     return redirect(meeting.get_absolute_url() + "#progress")
 
 
