@@ -40,6 +40,8 @@ class Notification(models.Model):
         MENTION = "mention", "mentioned you"
         THREAD = "thread", "commented in a thread you follow"
         MEETING_CHANGED = "meeting_changed", "A meeting you answered changed"
+        MEETING_POSTPONED = "postponed", "A meeting you answered was postponed"
+        MEETING_CANCELLED = "cancelled", "A meeting you answered was cancelled"
         PROMOTED = "promoted", "A seat came free for you"
 
     recipient = models.ForeignKey(
@@ -63,6 +65,9 @@ class Notification(models.Model):
     )
     # What changed, e.g. "start time, place": the meeting row only holds the new state.
     detail = models.CharField(max_length=255, blank=True, default="")
+    # The line as it read when sent ("Postponed: Part One"): the meeting row moves on, and
+    # news must keep saying what happened then. Empty on rows from before it was stored.
+    headline = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set when the notification should be emailed; cleared once its email is sent (or
@@ -98,9 +103,23 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @classmethod
+    def meeting_headline(cls, *, kind: str, title: str, detail: str = "") -> str:
+        """What a piece of meeting news says, fixed when it is sent."""
+        if kind == cls.Kind.PROMOTED:
+            return f"A seat came free for you: {title}"
+        if kind == cls.Kind.MEETING_CANCELLED:
+            return f"Cancelled: {title}"
+        if kind == cls.Kind.MEETING_POSTPONED:
+            return f"Postponed: {title}"
+        changed = f" ({detail})" if detail else ""
+        return f"Changed: {title}{changed}"
+
     @property
     def text(self) -> str:
         """One line for the list: who did what, or what happened to which meeting."""
+        if self.headline:
+            return self.headline
         if self.meeting_id:
             if self.kind == self.Kind.PROMOTED:
                 return f"A seat came free for you: {self.meeting.title}"

@@ -94,27 +94,35 @@ def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
     """Tell members who RSVPed about a change, in the app and by email; returns how many emails."""
     if not changes:
         return 0
-    notify_meeting_news(
-        meeting=meeting,
-        users=_answered(meeting),
-        kind=Notification.Kind.MEETING_CHANGED,
-        detail=", ".join(changes),
-    )
+    kind, detail = _news_kind(meeting, changes)
+    notify_meeting_news(meeting=meeting, users=_answered(meeting), kind=kind, detail=detail)
     recipients = _recipients(meeting)
     context = {
         "meeting": meeting,
-        "changes": changes,
+        "changes": [change for change in changes if change != "status"],
         "url": _site_url(meeting.get_absolute_url()),
     }
+    headline = Notification.meeting_headline(kind=kind, title=meeting.title)
     for user in recipients:
         with timezone.override(_user_zone(user, meeting)):
             _email(
                 user=user,
-                subject=f"[{meeting.club.name}] Changed: {meeting.title}",
+                subject=f"[{meeting.club.name}] {headline}",
                 template="discussions/email/meeting_changed.txt",
                 context=context,
             )
     return len(recipients)
+
+
+def _news_kind(meeting: Meeting, changes: list[str]) -> tuple[str, str]:
+    """The kind of news a change is, and what else changed: a status change is said by the
+    kind ("Postponed: …"), never as "(status)"."""
+    others = ", ".join(change for change in changes if change != "status")
+    if "status" in changes and meeting.is_cancelled:
+        return Notification.Kind.MEETING_CANCELLED, ""
+    if "status" in changes and meeting.is_postponed:
+        return Notification.Kind.MEETING_POSTPONED, ""
+    return Notification.Kind.MEETING_CHANGED, others
 
 
 def meeting_notify_promoted(*, meeting: Meeting, rsvps: list[RSVP]) -> None:

@@ -202,9 +202,16 @@ def notification_emails_send(*, comment_id: int, user_ids: list[int]) -> int:
 
 def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[Notification]:
     """In-app news about a meeting (changed, cancelled, a seat came free) for these members."""
+    headline = Notification.meeting_headline(kind=kind, title=meeting.title, detail=detail)
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind, meeting=meeting, detail=detail[:255])
+            Notification(
+                recipient=user,
+                kind=kind,
+                meeting=meeting,
+                detail=detail[:255],
+                headline=" ".join(headline.split())[:300],
+            )
             for user in users
         ]
     )

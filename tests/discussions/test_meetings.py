@@ -143,7 +143,7 @@ def test_cancelling_marks_the_meeting_everywhere_and_tells_rsvps(
     rsvp_set(meeting=meeting, user=member, response=RSVP.Response.GOING)
     url = reverse("discussions:meeting_status", args=[public_club.slug, meeting.pk])
     organiser_client.post(url, {"action": "cancel"})
-    assert "Changed" in mail.outbox[0].subject and "cancelled" in mail.outbox[0].body
+    assert "Cancelled:" in mail.outbox[0].subject and "cancelled" in mail.outbox[0].body
     page = organiser_client.get(meeting.get_absolute_url()).content.decode()
     assert "This meeting has been cancelled" in page
     assert "EventCancelled" in page
