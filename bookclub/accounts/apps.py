@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class AccountsConfig(AppConfig):
@@ -26,3 +26,7 @@ class AccountsConfig(AppConfig):
             m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"p-{through}")
         for gone in (Group, Permission):
             post_delete.connect(permissions_changed, sender=gone, dispatch_uid=f"p-{gone}")
+        # The Sites row says what SITE_URL says, after every migrate (accounts/sites.py).
+        from bookclub.accounts.sites import site_sync_after_migrate
+
+        post_migrate.connect(site_sync_after_migrate, sender=self, dispatch_uid="accounts-site")

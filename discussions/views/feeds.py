@@ -6,8 +6,10 @@ club's feeds also accept a member's signed token (see permissions.feed_token).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
@@ -15,6 +17,11 @@ from discussions import calendars, permissions
 from discussions.models import Club, Meeting
 
 FEED_LIMIT = 100
+
+
+def _absolute(path: str) -> str:
+    """Absolute from SITE_URL: left relative, Feed would prefix the Sites row's domain."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 @require_GET
@@ -39,7 +46,14 @@ class ClubMeetingsFeed(Feed):
         return f"{obj.name}: upcoming meetings"
 
     def link(self, obj: Club) -> str:
-        return obj.get_absolute_url()
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Club) -> str:
+        # Without the query string: a member's feed token must not be echoed into the feed.
+        return _absolute(reverse("discussions:club_feed", args=[obj.slug]))
+
+    def item_link(self, item: Meeting) -> str:
+        return _absolute(item.get_absolute_url())
 
     def subtitle(self, obj: Club) -> str:
         return obj.description[:300]
