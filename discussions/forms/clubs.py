@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from bookclub.accounts.models import time_zone_choices
+from bookclub.text import PlainTextForm
 from catalog.models import Book
 from discussions.models import RSVP, Club, Meeting, ReadingSection
 
@@ -47,14 +48,14 @@ def localise(wall_clock: datetime.datetime, zone_name: str) -> datetime.datetime
     return aware.astimezone(datetime.UTC)
 
 
-class ClubForm(forms.ModelForm):
+class ClubForm(PlainTextForm, forms.ModelForm):
     class Meta:
         model = Club
         fields = ["name", "description", "visibility", "join_policy"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(PlainTextForm, forms.ModelForm):
     starts = WallClockField(label="Starts", help_text="Local time in the meeting's time zone.")
     ends = WallClockField(label="Ends")
     time_zone = forms.ChoiceField(choices=time_zone_choices)
@@ -139,7 +140,7 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class RSVPForm(forms.Form):
+class RSVPForm(PlainTextForm, forms.Form):
     response = forms.ChoiceField(
         choices=[
             (RSVP.Response.GOING, "Going"),
@@ -149,11 +150,11 @@ class RSVPForm(forms.Form):
     )
 
 
-class RecapForm(forms.Form):
+class RecapForm(PlainTextForm, forms.Form):
     recap = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(PlainTextForm, forms.ModelForm):
     last_page = forms.IntegerField(
         required=False,
         min_value=1,
@@ -186,7 +187,7 @@ class SectionForm(forms.ModelForm):
         )
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(PlainTextForm, forms.Form):
     section = forms.ModelChoiceField(
         queryset=ReadingSection.objects.none(),
         required=False,
@@ -211,7 +212,7 @@ class ProgressForm(forms.Form):
         return cleaned
 
 
-class PollForm(forms.Form):
+class PollForm(PlainTextForm, forms.Form):
     title = forms.CharField(max_length=200, initial="What should we read next?")
     closes_at = forms.DateTimeField(
         label="Closes", widget=LOCAL_INPUT, help_text="In your own time zone."
@@ -235,11 +236,11 @@ class PollForm(forms.Form):
         return value
 
 
-class SuggestForm(forms.Form):
+class SuggestForm(PlainTextForm, forms.Form):
     book = forms.ModelChoiceField(queryset=Book.objects.order_by("title"))
 
 
-class BallotForm(forms.Form):
+class BallotForm(PlainTextForm, forms.Form):
     """One rank select per candidate; leave a book unranked to skip it."""
 
     def __init__(self, *args, candidates, current: dict[int, int] | None = None, **kwargs):
