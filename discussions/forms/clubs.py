@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 from django import forms
+from django.db import connections
 from django.utils import timezone
 
 from bookclub.accounts.models import time_zone_choices
@@ -194,7 +195,13 @@ class ProgressForm(PlainTextForm, forms.Form):
         label="Finished section",
         empty_label="(none yet)",
     )
-    page = forms.IntegerField(min_value=0, required=False, label="Page reached")
+    page = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_PAGES,
+        required=False,
+        label="Page reached",
+        error_messages={"max_value": f"A page number is at most {MAX_PAGES:,}."},
+    )
     percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Percent read")
 
     def __init__(self, *args, book: Book, sections: list | None = None, **kwargs):
@@ -212,12 +219,33 @@ class ProgressForm(PlainTextForm, forms.Form):
         return cleaned
 
 
+class RowsChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id, refusing ids no row can have before they reach the database:
+    SQLite cannot even bind an integer past 2**63, and the lookup would raise."""
+
+    def _check_values(self, value):
+        pk = self.queryset.model._meta.pk
+        low, high = connections[self.queryset.db].ops.integer_field_range(pk.get_internal_type())
+        for item in value or ():
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # the parent says "is not a valid value"
+            if not low <= number <= high:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
 class PollForm(PlainTextForm, forms.Form):
     title = forms.CharField(max_length=200, initial="What should we read next?")
     closes_at = forms.DateTimeField(
         label="Closes", widget=LOCAL_INPUT, help_text="In your own time zone."
     )
-    books = forms.ModelMultipleChoiceField(
+    books = RowsChoiceField(
         queryset=Book.objects.order_by("title"),
         widget=forms.CheckboxSelectMultiple,
         label="Candidate books",
