@@ -87,3 +87,11 @@ class PlainTextForm:
                 # Each form has its own copy of its fields: this changes no other form's.
                 field.to_python = _as_one_line(field.to_python)
                 field.validators.append(refuse_controls_and_breaks)
+
+    def error_summary(self) -> str:
+        """Every error in one sentence, for a form answered with a message."""
+        return " ".join(
+            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            for name, errors in self.errors.items()
+            for message in errors
+        )

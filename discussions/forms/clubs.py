@@ -56,6 +56,12 @@ class ClubForm(PlainTextForm, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
+class JoinRequestForm(PlainTextForm, forms.Form):
+    message = forms.CharField(
+        label="Message to the organisers", max_length=300, required=False, strip=True
+    )
+
+
 class MeetingForm(PlainTextForm, forms.ModelForm):
     starts = WallClockField(label="Starts", help_text="Local time in the meeting's time zone.")
     ends = WallClockField(label="Ends")
@@ -178,14 +184,6 @@ class SectionForm(PlainTextForm, forms.ModelForm):
     class Meta:
         model = ReadingSection
         fields = ["title", "last_page", "last_percent"]
-
-    def error_summary(self) -> str:
-        """Every error in one sentence, for a form shown in a message after a redirect."""
-        return " ".join(
-            f"{self.fields[name].label}: {message}" if name in self.fields else message
-            for name, errors in self.errors.items()
-            for message in errors
-        )
 
 
 class ProgressForm(PlainTextForm, forms.Form):

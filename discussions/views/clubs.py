@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from discussions import permissions
-from discussions.forms.clubs import ClubForm
+from discussions.forms.clubs import ClubForm, JoinRequestForm
 from discussions.models import Club, Invite, JoinRequest, Poll
 from discussions.services import clubs as club_services
 from discussions.views.base import HtmxHttpRequest, render_page
@@ -47,7 +47,7 @@ def club_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _render_club(request, permissions.club_for(request.user, slug))
 
 
-def _render_club(request: HtmxHttpRequest, club: Club) -> HttpResponse:
+def _render_club(request: HtmxHttpRequest, club: Club, *, status: int = 200) -> HttpResponse:
     membership = club.membership_for(request.user)
     pending = None
     if request.user.is_authenticated and membership is None:
@@ -67,15 +67,21 @@ def _render_club(request: HtmxHttpRequest, club: Club) -> HttpResponse:
         if membership and not club.is_public
         else "",
     }
-    return render_page(request, "discussions/club_detail.html", context, partial="membership")
+    return render_page(
+        request, "discussions/club_detail.html", context, partial="membership", status=status
+    )
 
 
 @login_required
 @require_POST
 def club_join(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     club = permissions.club_for(request.user, slug)
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_summary())
+        return _render_club(request, club, status=400)
     result = club_services.club_join(
-        club=club, user=request.user, message=request.POST.get("message", "")
+        club=club, user=request.user, message=form.cleaned_data["message"]
     )
     if isinstance(result, JoinRequest):
         messages.info(request, "Request sent: an organiser will review it.")

@@ -184,3 +184,18 @@ def test_htmx_history_restore_gets_the_whole_page(client, make_club):
     )
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("message", ["Hi\x00there", "Hi\x1bthere", "x" * 301])
+def test_a_join_request_message_goes_through_a_form(client, make_club, member, message):
+    club = make_club(join_policy=Club.JoinPolicy.REQUEST)
+    client.force_login(member)
+    url = reverse("discussions:club_join", args=[club.slug])
+    response = client.post(url, {"message": message}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert response.text.lstrip().startswith('<div id="membership"')
+    assert "Message to the organisers:" in response.text
+    assert not JoinRequest.objects.exists()
+    # The member can still ask, with a message the form accepts.
+    client.post(url, {"message": "  I loved the last one  "})
+    assert JoinRequest.objects.get().message == "I loved the last one"
