@@ -198,6 +198,15 @@ class Meeting(models.Model):
     def has_ended(self, now: datetime | None = None) -> bool:
         return self.ends_at < (now or timezone.now())
 
+    def starts_in_words(self, *, zone: str, now: datetime | None = None) -> str:
+        """When it starts, as a reminder would say it in `zone`: "Today at 18:30",
+        "Tomorrow at 09:00", or the day for anything later."""
+        tz = zoneinfo.ZoneInfo(zone)
+        start = self.starts_at.astimezone(tz)
+        days = (start.date() - (now or timezone.now()).astimezone(tz).date()).days
+        day = {0: "Today", 1: "Tomorrow"}.get(days, f"{start:%A} {start.day} {start:%B}")
+        return f"{day} at {start:%H:%M}"
+
     def thread_title(self) -> str:
         """Title for this meeting's discussion thread (used by the comment engine at merge)."""
         return f"{self.club.name}: {self.title}"

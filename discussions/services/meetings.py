@@ -264,7 +264,7 @@ def reminders_due(*, now: datetime | None = None, window: timedelta = timedelta(
     )
 
 
-def reminder_send(*, rsvp: RSVP) -> bool:
+def reminder_send(*, rsvp: RSVP, now: datetime | None = None) -> bool:
     """Send one reminder at most once: the log row is written first, in the same transaction.
 
     If two cron runs overlap, the second insert hits the unique constraint and
@@ -274,10 +274,12 @@ def reminder_send(*, rsvp: RSVP) -> bool:
         with transaction.atomic():
             Reminder.objects.create(meeting=rsvp.meeting, user=rsvp.user)
             if rsvp.user.email:
-                with timezone.override(_user_zone(rsvp.user, rsvp.meeting)):
+                zone = _user_zone(rsvp.user, rsvp.meeting)
+                when = rsvp.meeting.starts_in_words(zone=zone, now=now)
+                with timezone.override(zone):
                     _email(
                         user=rsvp.user,
-                        subject=f"[{rsvp.meeting.club.name}] Tomorrow: {rsvp.meeting.title}",
+                        subject=f"[{rsvp.meeting.club.name}] {when}: {rsvp.meeting.title}",
                         template="discussions/email/meeting_reminder.txt",
                         context={
                             "meeting": rsvp.meeting,

@@ -34,7 +34,8 @@ def test_going_members_are_reminded_once_however_often_it_runs(tomorrow):
     assert "Sent 1 reminder" in _run()
     assert "Sent 0 reminder" in _run()
     assert [m.to for m in mail.outbox] == [[going.email]]
-    assert "Tomorrow" in mail.outbox[0].subject
+    # 20 hours ahead is today or tomorrow, depending on the hour the test runs.
+    assert " at " in mail.outbox[0].subject and ": Discussion" in mail.outbox[0].subject
     assert Reminder.objects.filter(meeting=meeting, user=going).count() == 1
 
 
@@ -76,3 +77,28 @@ def test_a_failed_send_is_retried_next_run(tomorrow, monkeypatch):
     assert not Reminder.objects.exists()
     monkeypatch.undo()
     assert "Sent 1 reminder" in _run()
+
+
+@pytest.mark.parametrize(
+    ("now", "starts", "expected"),
+    [
+        # 15:30 in London, the meeting at 18:30 the same evening.
+        ("2031-06-03T14:30", "2031-06-03T17:30", "Today at 18:30"),
+        ("2031-06-03T20:00", "2031-06-04T17:30", "Tomorrow at 18:30"),
+        # Late at night, the meeting three hours away is already tomorrow.
+        ("2031-06-03T22:00", "2031-06-04T01:00", "Tomorrow at 02:00"),
+    ],
+)
+def test_the_reminder_says_today_or_tomorrow_as_the_member_counts_days(
+    make_user, make_club, make_meeting, now, starts, expected
+):
+    member = make_user(time_zone="Europe/London")
+    utc = datetime.UTC
+    meeting = make_meeting(
+        make_club(members=[member]),
+        title="Part One",
+        starts_at=datetime.datetime.fromisoformat(starts).replace(tzinfo=utc),
+    )
+    rsvp = RSVP.objects.create(meeting=meeting, user=member, response=RSVP.Response.GOING)
+    reminder_send(rsvp=rsvp, now=datetime.datetime.fromisoformat(now).replace(tzinfo=utc))
+    assert mail.outbox[0].subject == f"[{meeting.club.name}] {expected}: Part One"
