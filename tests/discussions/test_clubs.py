@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from discussions.models import Club, Invite, JoinRequest, Membership
+from discussions.models import Club, Invite, JoinRequest, Membership, Notification
 
 
 def test_creating_a_club_makes_you_its_organiser(member_client, member):
@@ -199,3 +199,36 @@ def test_a_join_request_message_goes_through_a_form(client, make_club, member, m
     # The member can still ask, with a message the form accepts.
     client.post(url, {"message": "  I loved the last one  "})
     assert JoinRequest.objects.get().message == "I loved the last one"
+
+
+@pytest.mark.parametrize(
+    ("decision", "told"), [("approve", "was approved"), ("decline", "was declined")]
+)
+def test_organisers_hear_of_a_join_request_and_the_member_of_the_decision(
+    client, make_club, make_user, organiser, decision, told
+):
+    co_organiser = make_user()
+    club = make_club(organiser=organiser, name="Night Owls", join_policy=Club.JoinPolicy.REQUEST)
+    Membership.objects.create(club=club, user=co_organiser, role=Membership.Role.ORGANISER)
+    asker = make_user(display_name="Kathy H.")
+    client.force_login(asker)
+    client.post(reverse("discussions:club_join", args=[club.slug]), {"message": "Hello"})
+
+    for reader in (organiser, co_organiser):
+        client.force_login(reader)
+        page = client.get(reverse("discussions:notifications")).text
+        assert "Kathy H. asked to join Night Owls" in page
+    notification = Notification.objects.get(recipient=co_organiser)
+    opened = client.post(reverse("discussions:notification", args=[notification.pk]))
+    assert opened.url == reverse("discussions:club_manage", args=[club.slug])
+
+    client.force_login(organiser)
+    request = JoinRequest.objects.get()
+    client.post(
+        reverse("discussions:join_request_decide", args=[club.slug, request.pk]),
+        {"decision": decision},
+    )
+    client.force_login(asker)
+    assert 'Notifications <span class="badge"' in client.get(reverse("home")).text
+    page = client.get(reverse("discussions:notifications")).text
+    assert f"request to join Night Owls {told}" in page
