@@ -176,6 +176,12 @@ class Membership(models.Model):
     def is_organiser(self) -> bool:
         return self.role == self.Role.ORGANISER
 
+    @staticmethod
+    def sole_organiser_id(memberships: list[Membership]) -> int | None:
+        """The one organiser among a club's `memberships` (None when there are several)."""
+        organisers = [m.pk for m in memberships if m.is_organiser]
+        return organisers[0] if len(organisers) == 1 else None
+
 
 class JoinRequest(models.Model):
     """Someone asking to join a by-request club; organisers work through the pending queue."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from discussions import permissions
 from discussions.forms.clubs import ClubForm, JoinRequestForm
-from discussions.models import Club, Invite, JoinRequest, Poll
+from discussions.models import Club, Invite, JoinRequest, Membership, Poll
 from discussions.services import clubs as club_services
 from discussions.views.base import HtmxHttpRequest, render_page
 
@@ -141,13 +142,17 @@ def club_manage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_manage(request: HtmxHttpRequest, club: Club) -> HttpResponse:
+    members = list(club.memberships.select_related("user").order_by("role", "joined_at"))
     context = {
         "club": club,
         "requests": club.join_requests.filter(status=JoinRequest.Status.PENDING).select_related(
             "user"
         ),
-        "members": club.memberships.select_related("user").order_by("role", "joined_at"),
+        "members": members,
+        # The last organiser can neither step down nor be removed: offer neither.
+        "sole_organiser_id": Membership.sole_organiser_id(members),
         "invites": club.invites.filter(revoked_at__isnull=True),
+        "invite_base_url": settings.SITE_URL.rstrip("/"),
     }
     return render_page(request, "discussions/club_manage.html", context, partial="manage")
 

@@ -232,3 +232,33 @@ def test_organisers_hear_of_a_join_request_and_the_member_of_the_decision(
     assert 'Notifications <span class="badge"' in client.get(reverse("home")).text
     page = client.get(reverse("discussions:notifications")).text
     assert f"request to join Night Owls {told}" in page
+
+
+def test_the_only_organiser_is_not_offered_stepping_down_or_removal(
+    client, make_club, make_user, organiser
+):
+    member = make_user(display_name="Ruth")
+    club = make_club(organiser=organiser, members=[member])
+    client.force_login(organiser)
+    url = reverse("discussions:club_manage", args=[club.slug])
+    page = client.get(url).text
+    mine = page.split(f"<td>{organiser.public_name}</td>", 1)[1].split("</tr>", 1)[0]
+    assert "Make member" not in mine and "Remove" not in mine
+    assert "The only organiser" in mine
+    ruths = page.split("<td>Ruth</td>", 1)[1].split("</tr>", 1)[0]
+    assert "Make organiser" in ruths and "Remove" in ruths
+    # With a second organiser, either may step down.
+    Membership.objects.filter(club=club, user=member).update(role=Membership.Role.ORGANISER)
+    page = client.get(url, HTTP_HX_REQUEST="true").text
+    assert page.count("Make member") == 2 and "The only organiser" not in page
+
+
+def test_an_invite_link_shows_whole_with_a_copy_button(client, make_club, organiser, settings):
+    settings.SITE_URL = "https://readers.example.net"
+    club = make_club(organiser=organiser)
+    invite = Invite.objects.create(club=club, created_by=organiser)
+    client.force_login(organiser)
+    page = client.get(reverse("discussions:club_manage", args=[club.slug])).text
+    assert f'value="https://readers.example.net{invite.get_absolute_url()}"' in page
+    assert f'data-copy="invite-link-{invite.pk}"' in page
+    assert "onclick" not in page
