@@ -449,3 +449,28 @@ def test_a_capacity_cut_raced_by_a_new_answer_is_refused_by_the_service(
     with pytest.raises(ValidationError) as refused:
         meeting_update(meeting=meeting, capacity=2)
     assert "3 members are going" in str(refused.value)
+
+
+def test_visitors_see_the_meetings_own_local_time_first_and_theirs_beside_it(
+    client, make_user, public_club, make_meeting
+):
+    start = datetime.datetime(_next_year(), 10, 21, 18, 30, tzinfo=LA)
+    meeting = make_meeting(
+        public_club,
+        title="Autumn talk",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        time_zone="America/Los_Angeles",
+    )
+    page = " ".join(client.get(meeting.get_absolute_url()).text.split())
+    when = page.split('class="meeting-when">', 1)[1].split("</p>", 1)[0]
+    when = re.sub(r"<[^>]+>", "", when)
+    assert when.index("18:30") < when.index("01:30")  # 18:30 PDT is 01:30 UTC the next day
+    assert "(America/Los_Angeles)" in when and "Your time (UTC):" in when
+    listing = " ".join(client.get(public_club.get_absolute_url()).text.split())
+    item = listing.split("Autumn talk", 1)[1].split("</li>", 1)[0]
+    assert item.index("18:30 PDT") < item.index("01:30 UTC your time")
+    # A reader in the meeting's own zone sees it once.
+    client.force_login(make_user(time_zone="America/Los_Angeles"))
+    page = client.get(meeting.get_absolute_url()).text
+    assert "Your time" not in page.split('class="meeting-when">', 1)[1].split("</p>", 1)[0]
