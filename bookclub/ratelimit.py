@@ -27,6 +27,15 @@ def parse_limit(value: str) -> tuple[int, int]:
     return max(int(count), 1), max(int(seconds or 60), 1)
 
 
+def peek(key: str, *, limit: str, now: float | None = None) -> Verdict:
+    """Whether one more action for ``key`` would be allowed, counting nothing."""
+    count, seconds = parse_limit(limit)
+    now = time.time() if now is None else now
+    window = int(now // seconds)
+    used = cache.get(f"ratelimit:{key}:{seconds}:{window}", 0)
+    return Verdict(allowed=used < count, retry_after=int((window + 1) * seconds - now) + 1)
+
+
 def hit(key: str, *, limit: str | None = None, now: float | None = None) -> Verdict:
     """Count one action for ``key``; refuse it when the window's budget is spent."""
     count, seconds = parse_limit(limit or settings.POST_RATE_LIMIT)

@@ -166,7 +166,8 @@ ACCOUNT_ADAPTER = "bookclub.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "5/h/ip"),
+    # A backstop only: the limits that matter are per network and per email domain below.
+    "signup": env_str("RATE_LIMIT_SIGNUP", "100/h/ip"),
     "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", "5/m/ip,3/h/key"),
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -174,6 +175,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reauthenticate": "10/m/user",
 }
+# Completed sign-ups per network address (an IPv6 client's /64) and per email domain:
+# "count/seconds,count/seconds": a burst a club signing up together never meets, and a day's.
+SIGNUP_RATE_LIMIT_ADDRESS = env_str("SIGNUP_RATE_LIMIT_ADDRESS", "12/600,30/86400")
+SIGNUP_RATE_LIMIT_DOMAIN = env_str("SIGNUP_RATE_LIMIT_DOMAIN", "30/600,200/86400")
 # Posting (comments, ratings, votes): "count/seconds" per member.
 POST_RATE_LIMIT = env_str("POST_RATE_LIMIT", "20/60")
 

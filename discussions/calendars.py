@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
+from bookclub.text import one_line, without_controls
 from discussions.models import Meeting
 
 PRODID = "-//bookclub//meetings//EN"
@@ -23,6 +24,18 @@ ICAL_STATUS = {
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def _line(value: str) -> vText:
+    """A one-line TEXT value: a stored line break or control character (rows from before
+    forms refused them) must not start a property of its own, nor break the file."""
+    return vText(one_line(value))
+
+
+def _paragraphs(value: str) -> vText:
+    """A multi-line TEXT value: line breaks kept (vText escapes them as \\n), controls gone."""
+    text = without_controls(value).replace("\r\n", "\n").replace("\r", "\n")
+    return vText(text.replace("\t", " "))
 
 
 def meeting_uid(meeting: Meeting) -> str:
@@ -44,7 +57,7 @@ def meeting_event(meeting: Meeting, *, members_view: bool) -> Event:
     event.add("sequence", meeting.sequence)
     event.add("status", ICAL_STATUS[meeting.status])
     prefix = {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(meeting.status, "")
-    event.add("summary", f"{prefix}{meeting.title}")
+    event.add("summary", _line(f"{prefix}{meeting.title}"))
     url = _absolute(meeting.get_absolute_url())
     event.add("url", url)
     lines = [f"{meeting.club.name} discusses {meeting.book.title}"]
@@ -53,12 +66,12 @@ def meeting_event(meeting: Meeting, *, members_view: bool) -> Event:
     if meeting.description:
         lines += ["", meeting.description]
     lines += ["", url]
-    event.add("description", "\n".join(lines))
+    event.add("description", _paragraphs("\n".join(lines)))
     location = meeting.place
     if members_view and meeting.online_url:
         location = f"{location} — {meeting.online_url}" if location else meeting.online_url
     if location:
-        event.add("location", location)
+        event.add("location", _line(location))
     return event
 
 
@@ -68,7 +81,7 @@ def _calendar(name: str, events: Iterable[Event]) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _line(name))
     for event in events:
         calendar.add_component(event)
     calendar.add_missing_timezones()

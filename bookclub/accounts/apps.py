@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 # What other members see of a member on cached fragments (comment cards, lists of who is
 # going); a login only saves last_login and retires nothing.
@@ -22,3 +22,7 @@ class AccountsConfig(AppConfig):
         model = self.get_model("User")
         post_save.connect(member_changed, sender=model, dispatch_uid="accounts-user-saved")
         post_delete.connect(member_changed, sender=model, dispatch_uid="accounts-user-deleted")
+        # The Sites row says what SITE_URL says, after every migrate (accounts/sites.py).
+        from bookclub.accounts.sites import site_sync_after_migrate
+
+        post_migrate.connect(site_sync_after_migrate, sender=self, dispatch_uid="accounts-site")

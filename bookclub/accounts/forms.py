@@ -3,6 +3,7 @@ import copy
 from django import forms
 
 from bookclub.accounts.models import User, time_zone_choices
+from bookclub.text import PlainTextForm
 
 
 class SharedChoiceField(forms.ChoiceField):
@@ -23,7 +24,7 @@ class SharedChoiceField(forms.ChoiceField):
         return result
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PlainTextForm, forms.ModelForm):
     # Declared once: setting ~600 choices in __init__ normalised them on every request.
     time_zone = SharedChoiceField(
         choices=[("", "Use the site's time zone (UTC)"), *time_zone_choices()],

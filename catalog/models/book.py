@@ -212,6 +212,7 @@ class Book(models.Model):
                 condition=models.Q(first_published_year__isnull=True)
                 | models.Q(first_published_year__gte=1000, first_published_year__lte=2100),
                 name="catalog_book_first_published_year_plausible",
+                violation_error_message="The first publication year must be between 1000 and 2100.",
             )
         ]
 

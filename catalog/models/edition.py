@@ -45,10 +45,12 @@ class Edition(models.Model):
             models.CheckConstraint(
                 condition=models.Q(year__isnull=True) | models.Q(year__gte=1450, year__lte=2100),
                 name="catalog_edition_year_plausible",
+                violation_error_message="An edition's year must be between 1450 and 2100.",
             ),
             models.CheckConstraint(
                 condition=models.Q(pages__isnull=True) | models.Q(pages__gt=0),
                 name="catalog_edition_pages_positive",
+                violation_error_message="An edition has at least 1 page.",
             ),
         ]
 

@@ -92,6 +92,7 @@ class Award(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rank__isnull=True) | models.Q(rank__gt=0),
                 name="catalog_award_rank_positive",
+                violation_error_message="An award's rank starts at 1.",
             ),
         ]
 
@@ -228,6 +229,7 @@ class ExternalRating(Fact):
                 | models.Q(scale__isnull=True)
                 | models.Q(value__lte=models.F("scale")),
                 name="catalog_externalrating_within_scale",
+                violation_error_message="A rating cannot be higher than its scale.",
             ),
         ]
 

@@ -6,11 +6,18 @@ import datetime
 import zoneinfo
 
 from django import forms
+from django.db import connections
 from django.utils import timezone
 
 from bookclub.accounts.models import time_zone_choices
+from bookclub.text import PlainTextForm
 from catalog.models import Book
 from discussions.models import RSVP, Club, Meeting, ReadingSection
+
+# Far more than any room holds, and well inside the column (a 32-bit integer on PostgreSQL).
+MAX_SEATS = 100_000
+# Longer than the longest printed book (about 21,000 pages), inside a 32-bit column.
+MAX_PAGES = 100_000
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -42,14 +49,20 @@ def localise(wall_clock: datetime.datetime, zone_name: str) -> datetime.datetime
     return aware.astimezone(datetime.UTC)
 
 
-class ClubForm(forms.ModelForm):
+class ClubForm(PlainTextForm, forms.ModelForm):
     class Meta:
         model = Club
         fields = ["name", "description", "visibility", "join_policy"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class MeetingForm(forms.ModelForm):
+class JoinRequestForm(PlainTextForm, forms.Form):
+    message = forms.CharField(
+        label="Message to the organisers", max_length=300, required=False, strip=True
+    )
+
+
+class MeetingForm(PlainTextForm, forms.ModelForm):
     starts = WallClockField(label="Starts", help_text="Local time in the meeting's time zone.")
     ends = WallClockField(label="Ends")
     time_zone = forms.ChoiceField(choices=time_zone_choices)
@@ -58,6 +71,16 @@ class MeetingForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text="Shown to members only.",
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_SEATS,
+        help_text="Seats; leave empty for no limit.",
+        error_messages={
+            "min_value": "A meeting needs at least 1 seat; leave the capacity empty for no limit.",
+            "max_value": f"A meeting can have at most {MAX_SEATS:,} seats.",
+        },
     )
 
     class Meta:
@@ -91,6 +114,12 @@ class MeetingForm(forms.ModelForm):
             self.initial.setdefault("starts", self.instance.local_starts_at.replace(tzinfo=None))
             self.initial.setdefault("ends", self.instance.local_ends_at.replace(tzinfo=None))
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if refusal := self.instance.capacity_refusal(capacity):
+            raise forms.ValidationError(refusal)
+        return capacity
+
     def clean(self):
         cleaned = super().clean()
         zone_name = cleaned.get("time_zone")
@@ -118,7 +147,7 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class RSVPForm(forms.Form):
+class RSVPForm(PlainTextForm, forms.Form):
     response = forms.ChoiceField(
         choices=[
             (RSVP.Response.GOING, "Going"),
@@ -128,24 +157,49 @@ class RSVPForm(forms.Form):
     )
 
 
-class RecapForm(forms.Form):
+class RecapForm(PlainTextForm, forms.Form):
     recap = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(PlainTextForm, forms.ModelForm):
+    last_page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGES,
+        error_messages={
+            "min_value": "A section ends on page 1 or later.",
+            "max_value": f"A section ends on page {MAX_PAGES:,} at the latest.",
+        },
+    )
+    last_percent = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "A percentage runs from 0 to 100.",
+            "max_value": "A percentage runs from 0 to 100.",
+        },
+    )
+
     class Meta:
         model = ReadingSection
         fields = ["title", "last_page", "last_percent"]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(PlainTextForm, forms.Form):
     section = forms.ModelChoiceField(
         queryset=ReadingSection.objects.none(),
         required=False,
         label="Finished section",
         empty_label="(none yet)",
     )
-    page = forms.IntegerField(min_value=0, required=False, label="Page reached")
+    page = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_PAGES,
+        required=False,
+        label="Page reached",
+        error_messages={"max_value": f"A page number is at most {MAX_PAGES:,}."},
+    )
     percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Percent read")
 
     def __init__(self, *args, book: Book, sections: list | None = None, **kwargs):
@@ -163,12 +217,33 @@ class ProgressForm(forms.Form):
         return cleaned
 
 
-class PollForm(forms.Form):
+class RowsChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id, refusing ids no row can have before they reach the database:
+    SQLite cannot even bind an integer past 2**63, and the lookup would raise."""
+
+    def _check_values(self, value):
+        pk = self.queryset.model._meta.pk
+        low, high = connections[self.queryset.db].ops.integer_field_range(pk.get_internal_type())
+        for item in value or ():
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # the parent says "is not a valid value"
+            if not low <= number <= high:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+class PollForm(PlainTextForm, forms.Form):
     title = forms.CharField(max_length=200, initial="What should we read next?")
     closes_at = forms.DateTimeField(
         label="Closes", widget=LOCAL_INPUT, help_text="In your own time zone."
     )
-    books = forms.ModelMultipleChoiceField(
+    books = RowsChoiceField(
         queryset=Book.objects.order_by("title"),
         widget=forms.CheckboxSelectMultiple,
         label="Candidate books",
@@ -187,11 +262,11 @@ class PollForm(forms.Form):
         return value
 
 
-class SuggestForm(forms.Form):
+class SuggestForm(PlainTextForm, forms.Form):
     book = forms.ModelChoiceField(queryset=Book.objects.order_by("title"))
 
 
-class BallotForm(forms.Form):
+class BallotForm(PlainTextForm, forms.Form):
     """One rank select per candidate; leave a book unranked to skip it."""
 
     def __init__(self, *args, candidates, current: dict[int, int] | None = None, **kwargs):

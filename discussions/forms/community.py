@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django import forms
 
+from bookclub.text import PlainTextForm
 from discussions.models import ContentNotice, Flag, Quote, ReadingSection, Summary
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainTextForm, forms.Form):
     body = forms.CharField(
         label="Comment",
         max_length=10_000,
@@ -55,7 +56,7 @@ def comment_form_for(thread, data=None, **kwargs) -> CommentForm:
     return CommentForm(data, **kwargs)
 
 
-class RatingForm(forms.Form):
+class RatingForm(PlainTextForm, forms.Form):
     value = forms.TypedChoiceField(
         choices=[(str(v), f"{v} stars") for v in RATING_CHOICES],
         coerce=Decimal,
@@ -70,7 +71,7 @@ class RatingForm(forms.Form):
         return data
 
 
-class AgeVoteForm(forms.Form):
+class AgeVoteForm(PlainTextForm, forms.Form):
     minimum_age = forms.TypedChoiceField(
         label="Suitable for ages",
         choices=[(str(age), f"{age} and over") for age in range(MIN_AGE, MAX_AGE + 1)],
@@ -86,7 +87,7 @@ class AgeVoteForm(forms.Form):
         return data
 
 
-class SummaryForm(forms.ModelForm):
+class SummaryForm(PlainTextForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         # Several forms share the book page: keep their element ids apart.
         kwargs.setdefault("auto_id", "id_summary_%s")
@@ -99,7 +100,7 @@ class SummaryForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(PlainTextForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         # Several forms share the book page: keep their element ids apart.
         kwargs.setdefault("auto_id", "id_notice_%s")
@@ -111,7 +112,7 @@ class NoticeForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
-class QuoteForm(forms.ModelForm):
+class QuoteForm(PlainTextForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         # Several forms share the book page: keep their element ids apart.
         kwargs.setdefault("auto_id", "id_quote_%s")
@@ -124,7 +125,7 @@ class QuoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class FlagForm(forms.ModelForm):
+class FlagForm(PlainTextForm, forms.ModelForm):
     class Meta:
         model = Flag
         fields = ["reason", "note"]

@@ -168,6 +168,12 @@ class Membership(models.Model):
     def is_organiser(self) -> bool:
         return self.role == self.Role.ORGANISER
 
+    @staticmethod
+    def sole_organiser_id(memberships: list[Membership]) -> int | None:
+        """The one organiser among a club's `memberships` (None when there are several)."""
+        organisers = [m.pk for m in memberships if m.is_organiser]
+        return organisers[0] if len(organisers) == 1 else None
+
 
 class JoinRequest(models.Model):
     """Someone asking to join a by-request club; organisers work through the pending queue."""
@@ -193,6 +199,9 @@ class JoinRequest(models.Model):
                 fields=["club", "user"],
                 condition=Q(status="pending"),
                 name="join_request_one_pending_per_user",
+                violation_error_message=(
+                    "You have already asked to join; an organiser will decide soon."
+                ),
             ),
         ]
 

@@ -39,6 +39,9 @@ class ReadingSection(models.Model):
             models.CheckConstraint(
                 condition=Q(last_percent__isnull=True) | Q(last_percent__lte=100),
                 name="section_percent_at_most_100",
+                violation_error_message=(
+                    "A section cannot end more than 100 percent of the way through the book."
+                ),
             ),
         ]
 
@@ -143,11 +146,16 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message="The meeting must end after it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="meeting_capacity_positive",
+                violation_error_message=(
+                    "A meeting needs at least 1 seat; leave the capacity empty for no limit."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["club", "starts_at"], name="meeting_club_schedule")]
@@ -186,12 +194,39 @@ class Meeting(models.Model):
     def has_ended(self, now: datetime | None = None) -> bool:
         return self.ends_at < (now or timezone.now())
 
+    def starts_in_words(self, *, zone: str, now: datetime | None = None) -> str:
+        """When it starts, as a reminder would say it in `zone`: "Today at 18:30",
+        "Tomorrow at 09:00", or the day for anything later."""
+        tz = zoneinfo.ZoneInfo(zone)
+        start = self.starts_at.astimezone(tz)
+        days = (start.date() - (now or timezone.now()).astimezone(tz).date()).days
+        day = {0: "Today", 1: "Tomorrow"}.get(days, f"{start:%A} {start.day} {start:%B}")
+        return f"{day} at {start:%H:%M}"
+
     def thread_title(self) -> str:
         """Title for this meeting's discussion thread (used by the comment engine at merge)."""
         return f"{self.club.name}: {self.title}"
 
     def going_count(self) -> int:
         return self.rsvps.filter(response=RSVP.Response.GOING).count()
+
+    def capacity_refusal(self, capacity: int | None) -> str:
+        """Why this meeting cannot have `capacity` seats now ("" when it can).
+
+        Cutting seats below the number going is refused rather than moving the last to
+        answer onto the waitlist: a member who was told they have a seat may have planned
+        around it, and only the organiser can know whom to ask to give theirs up.
+        """
+        if capacity is None or self.pk is None:
+            return ""
+        going = self.going_count()
+        if capacity >= going:
+            return ""
+        return (
+            f"{going} members are going, so the meeting needs at least {going} seats. "
+            "Ask some of them to change their answer first, or leave the capacity empty "
+            "for no limit."
+        )
 
     def seats_left(self) -> int | None:
         if self.capacity is None:
@@ -245,6 +280,7 @@ class RSVP(models.Model):
                     | (~Q(response="waitlisted") & Q(waitlist_position__isnull=True))
                 ),
                 name="rsvp_waitlist_position_iff_waitlisted",
+                violation_error_message="Only members on the waitlist have a place on it.",
             ),
         ]
 
@@ -285,6 +321,7 @@ class ReadingProgress(models.Model):
             models.CheckConstraint(
                 condition=Q(percent__isnull=True) | Q(percent__lte=100),
                 name="progress_percent_at_most_100",
+                violation_error_message="A percentage runs from 0 to 100.",
             ),
         ]
 

@@ -95,7 +95,11 @@ class BallotChoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "rank"], name="ballot_rank_once"),
             models.UniqueConstraint(fields=["ballot", "candidate"], name="ballot_candidate_once"),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="ballot_rank_from_one"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1),
+                name="ballot_rank_from_one",
+                violation_error_message="Ranks start at 1 for your favourite.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,12 +50,17 @@ class Rating(ContributionBase):
                 fields=["book", "source", "imported_handle"], name="rating_imported_once"
             ),
             models.CheckConstraint(
-                condition=Q(value__in=RATING_CHOICES), name="rating_in_half_stars"
+                condition=Q(value__in=RATING_CHOICES),
+                name="rating_in_half_stars",
+                violation_error_message="Choose a rating from 0.5 to 5 stars, in half stars.",
             ),
             models.CheckConstraint(
                 condition=Q(user__isnull=False)
                 | (Q(source__isnull=False) & ~Q(imported_handle="")),
                 name="rating_has_member_or_import",
+                violation_error_message=(
+                    "A rating needs a member, or a source and a reviewer's handle."
+                ),
             ),
         ]
 
@@ -75,11 +80,15 @@ class AgeVote(ContributionBase):
             models.CheckConstraint(
                 condition=Q(minimum_age__gte=MIN_AGE) & Q(minimum_age__lte=MAX_AGE),
                 name="age_vote_in_range",
+                violation_error_message="Choose an age within the listed range.",
             ),
             models.CheckConstraint(
                 condition=Q(user__isnull=False)
                 | (Q(source__isnull=False) & ~Q(imported_handle="")),
                 name="age_vote_has_member_or_import",
+                violation_error_message=(
+                    "An age vote needs a member, or a source and a reviewer's handle."
+                ),
             ),
         ]
 

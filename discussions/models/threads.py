@@ -54,6 +54,7 @@ class Thread(models.Model):
                 condition=(Q(book__isnull=False) & Q(meeting__isnull=True))
                 | (Q(book__isnull=True) & Q(meeting__isnull=False)),
                 name="thread_about_book_xor_meeting",
+                violation_error_message="A thread is about either a book or a meeting, not both.",
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from discussions.models import RSVP, Club, Invite, JoinRequest, Meeting, Membership
+from discussions.services.notifications import notify_join_decision, notify_join_request
 
 
 def _unique_slug(name: str) -> str:
@@ -62,9 +63,13 @@ def club_join(*, club: Club, user, message: str = "") -> Membership | JoinReques
             return pending
         try:
             with transaction.atomic():
-                return JoinRequest.objects.create(club=club, user=user, message=message[:300])
+                join_request = JoinRequest.objects.create(
+                    club=club, user=user, message=message[:300]
+                )
         except IntegrityError:  # a double click raced us; the first request stands
             return club.join_requests.get(user=user, status=JoinRequest.Status.PENDING)
+        notify_join_request(join_request=join_request)
+        return join_request
     raise PermissionDenied("This club is invitation only: ask an organiser for an invite link.")
 
 
@@ -106,6 +111,7 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool) -> JoinRequ
     request.save(update_fields=["status", "decided_at"])
     if approve:
         _add_member(request.club, request.user)
+    notify_join_decision(join_request=request, approved=approve)
     return request
 
 

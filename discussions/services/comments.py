@@ -146,8 +146,14 @@ def comment_delete(*, comment: Comment, user) -> Comment | None:
     if comment.author_id != getattr(user, "pk", None) and not comment.thread.can_moderate(user):
         raise NotAllowed("Only the author or a moderator can delete this comment.")
     # Decide on fresh, locked data: a reply may have arrived since the page loaded.
+    from discussions.services.notifications import unread_changed
+
     comment = Comment.objects.select_for_update().select_related("thread").get(pk=comment.pk)
+    # What it said is gone, so news of it ("[deleted] mentioned you") is no news: drop the
+    # notifications either way (a full delete cascades) and retire the badges that counted them.
+    unread_changed(list(comment.notifications.values_list("recipient_id", flat=True)))
     if comment.replies.exists():
+        comment.notifications.all().delete()
         comment.deleted_at = timezone.now()
         comment.body = ""
         comment.body_html = ""

@@ -96,32 +96,41 @@ def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
     Call it in the change's transaction: the emails are queued with it, sent after it."""
     if not changes:
         return 0
-    news = notify_meeting_news(
-        meeting=meeting,
-        users=_answered(meeting),
-        kind=Notification.Kind.MEETING_CHANGED,
-        detail=", ".join(changes),
-    )
+    kind, detail = _news_kind(meeting, changes)
+    news = notify_meeting_news(meeting=meeting, users=_answered(meeting), kind=kind, detail=detail)
     notification_of = {n.recipient_id: n.pk for n in news}
     context = {
         "meeting": meeting,
-        "changes": changes,
+        "changes": [change for change in changes if change != "status"],
         "url": _site_url(meeting.get_absolute_url()),
     }
     recipients = _recipients(meeting)
-    emails_queue(
-        [
-            _email(
-                key=f"notification:{notification_of[user.pk]}",
-                user=user,
-                subject=f"[{meeting.club.name}] Changed: {meeting.title}",
-                template="discussions/email/meeting_changed.txt",
-                context=context,
+    headline = Notification.meeting_headline(kind=kind, title=meeting.title)
+    emails = []
+    for user in recipients:
+        with timezone.override(_user_zone(user, meeting)):  # times in the member's zone
+            emails.append(
+                _email(
+                    key=f"notification:{notification_of[user.pk]}",
+                    user=user,
+                    subject=f"[{meeting.club.name}] {headline}",
+                    template="discussions/email/meeting_changed.txt",
+                    context=context,
+                )
             )
-            for user in recipients
-        ]
-    )
+    emails_queue(emails)
     return len(recipients)
+
+
+def _news_kind(meeting: Meeting, changes: list[str]) -> tuple[str, str]:
+    """The kind of news a change is, and what else changed: a status change is said by the
+    kind ("Postponed: …"), never as "(status)"."""
+    others = ", ".join(change for change in changes if change != "status")
+    if "status" in changes and meeting.is_cancelled:
+        return Notification.Kind.MEETING_CANCELLED, ""
+    if "status" in changes and meeting.is_postponed:
+        return Notification.Kind.MEETING_POSTPONED, ""
+    return Notification.Kind.MEETING_CHANGED, others
 
 
 def meeting_notify_promoted(*, meeting: Meeting, rsvps: list[RSVP]) -> None:
@@ -168,6 +177,9 @@ def meeting_update(*, meeting: Meeting, **fields: Any) -> list[str]:
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         before = {name: getattr(locked, name) for name in NOTIFIED_FIELDS}
+        # Checked again under the lock: members may have answered since the form was read.
+        if "capacity" in fields and (refusal := locked.capacity_refusal(fields["capacity"])):
+            raise ValidationError({"capacity": refusal})
         for name, value in fields.items():
             setattr(locked, name, value)
         # Rescheduling a postponed meeting puts it back on the calendar.
@@ -263,7 +275,7 @@ def reminders_due(*, now: datetime | None = None, window: timedelta = timedelta(
     )
 
 
-def reminder_send(*, rsvp: RSVP) -> bool:
+def reminder_send(*, rsvp: RSVP, now: datetime | None = None) -> bool:
     """Queue one reminder at most once: the log row and the email are written together.
 
     If two runs overlap, the second insert hits the unique constraint and queues nothing;
@@ -273,20 +285,23 @@ def reminder_send(*, rsvp: RSVP) -> bool:
         with transaction.atomic():
             reminder = Reminder.objects.create(meeting=rsvp.meeting, user=rsvp.user)
             if rsvp.user.email:
-                emails_queue(
-                    [
-                        _email(
-                            key=f"reminder:{reminder.pk}",
-                            user=rsvp.user,
-                            subject=f"[{rsvp.meeting.club.name}] Tomorrow: {rsvp.meeting.title}",
-                            template="discussions/email/meeting_reminder.txt",
-                            context={
-                                "meeting": rsvp.meeting,
-                                "url": _site_url(rsvp.meeting.get_absolute_url()),
-                            },
-                        )
-                    ]
-                )
+                zone = _user_zone(rsvp.user, rsvp.meeting)
+                when = rsvp.meeting.starts_in_words(zone=zone, now=now)
+                with timezone.override(zone):
+                    emails_queue(
+                        [
+                            _email(
+                                key=f"reminder:{reminder.pk}",
+                                user=rsvp.user,
+                                subject=f"[{rsvp.meeting.club.name}] {when}: {rsvp.meeting.title}",
+                                template="discussions/email/meeting_reminder.txt",
+                                context={
+                                    "meeting": rsvp.meeting,
+                                    "url": _site_url(rsvp.meeting.get_absolute_url()),
+                                },
+                            )
+                        ]
+                    )
     except IntegrityError:
         return False
     return True

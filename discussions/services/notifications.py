@@ -184,9 +184,16 @@ def comment_emails_queue(*, comment: Comment, user_ids: list[int]) -> int:
 
 def notify_meeting_news(*, meeting, users, kind: str, detail: str = "") -> list[Notification]:
     """In-app news about a meeting (changed, cancelled, a seat came free) for these members."""
+    headline = Notification.meeting_headline(kind=kind, title=meeting.title, detail=detail)
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind, meeting=meeting, detail=detail[:255])
+            Notification(
+                recipient=user,
+                kind=kind,
+                meeting=meeting,
+                detail=detail[:255],
+                headline=" ".join(headline.split())[:300],
+            )
             for user in users
         ]
     )
@@ -201,6 +208,42 @@ def notifications_prune(*, now=None) -> int:
     cutoff = now - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
     deleted, _ = Notification.objects.filter(read_at__lt=cutoff, created_at__lt=cutoff).delete()
     return deleted
+
+
+def notify_join_request(*, join_request) -> list[Notification]:
+    """A by-request club's organisers hear that someone asked to join."""
+    from discussions.models import Membership
+
+    organisers = join_request.club.memberships.filter(
+        role=Membership.Role.ORGANISER, user__is_active=True
+    ).values_list("user_id", flat=True)
+    return _notify_join(join_request, Notification.Kind.JOIN_REQUESTED, list(organisers))
+
+
+def notify_join_decision(*, join_request, approved: bool) -> list[Notification]:
+    """The member who asked hears what the organisers decided."""
+    kind = Notification.Kind.JOIN_APPROVED if approved else Notification.Kind.JOIN_DECLINED
+    return _notify_join(join_request, kind, [join_request.user_id])
+
+
+def _notify_join(join_request, kind: str, user_ids: list[int]) -> list[Notification]:
+    headline = Notification.join_headline(kind=kind, join_request=join_request)
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                join_request=join_request,
+                detail=join_request.message[:255]
+                if kind == Notification.Kind.JOIN_REQUESTED
+                else "",
+                headline=" ".join(headline.split())[:300],
+            )
+            for pk in user_ids
+        ]
+    )
+    unread_changed(user_ids)
+    return notifications
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:

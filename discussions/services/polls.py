@@ -20,6 +20,16 @@ class Round(Generic[K]):
     counts: dict[K, int]
     exhausted: int
     eliminated: K | None = None
+    # When several tied for last place: who, and what decided it. `decided_in` is the
+    # earlier round (1-based) whose counts separated them, with those counts; None means
+    # they were level in every earlier round and the candidate added last went.
+    tied: list[K] = field(default_factory=list)
+    decided_in: int | None = None
+    decided_counts: list[tuple[K, int]] = field(default_factory=list)
+
+    @property
+    def tied_votes(self) -> int | None:
+        return self.counts[self.tied[0]] if self.tied else None
 
 
 @dataclass
@@ -65,9 +75,16 @@ def instant_runoff(*, ballots: list[list[K]], candidates: list[K]) -> RunoffResu
         if len(losers) == len(remaining):
             result.tied = list(remaining)
             return result
-        for earlier in reversed(result.rounds[:-1]):
+        if len(losers) > 1:
+            current.tied = list(losers)
+        for number in range(len(result.rounds) - 1, 0, -1):
+            earlier = result.rounds[number - 1]
             fewest = min(earlier.counts[c] for c in losers)
-            losers = [c for c in losers if earlier.counts[c] == fewest]
+            narrowed = [c for c in losers if earlier.counts[c] == fewest]
+            if len(losers) > 1 and len(narrowed) == 1:
+                current.decided_in = number
+                current.decided_counts = [(c, earlier.counts[c]) for c in losers]
+            losers = narrowed
         current.eliminated = losers[-1]
         remaining.remove(current.eliminated)
     return result

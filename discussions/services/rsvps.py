@@ -35,8 +35,21 @@ def _answers_alike(current: str, answer: str) -> bool:
     return current == answer
 
 
+def waitlist_close_up(*, meeting: Meeting) -> None:
+    """Renumber the waitlist 1, 2, 3… in its order, so nobody reads a place that is gone.
+    Call with the lock held."""
+    # In ascending order each member moves only into a place already vacated, so the
+    # unique (meeting, position) constraint holds after every single update.
+    waiting = meeting.rsvps.filter(response=RSVP.Response.WAITLISTED).order_by("waitlist_position")
+    for place, rsvp in enumerate(waiting, start=1):
+        if rsvp.waitlist_position != place:
+            rsvp.waitlist_position = place
+            rsvp.save(update_fields=["waitlist_position", "updated_at"])
+
+
 def waitlist_promote(*, meeting: Meeting) -> list[RSVP]:
-    """Move waitlisted members into free seats, first come first served. Call with the lock held."""
+    """Move waitlisted members into free seats, first come first served, and close up the
+    places behind them. Call with the lock held."""
     promoted = []
     while _has_free_seat(meeting):
         next_in_line = (
@@ -50,6 +63,8 @@ def waitlist_promote(*, meeting: Meeting) -> list[RSVP]:
         next_in_line.waitlist_position = None
         next_in_line.save(update_fields=["response", "waitlist_position", "updated_at"])
         promoted.append(next_in_line)
+    if promoted:
+        waitlist_close_up(meeting=meeting)
     return promoted
 
 
@@ -75,6 +90,7 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
         # member a seat while they waited for it.
         rsvp = RSVP.objects.answer_of(meeting, user) or RSVP(meeting=meeting, user=user)
         was_going = rsvp.response == RSVP.Response.GOING
+        was_waiting = rsvp.response == RSVP.Response.WAITLISTED
         if rsvp.pk is not None and _answers_alike(rsvp.response, response):
             return rsvp  # changed to this meanwhile, by another request
         if response == RSVP.Response.GOING:
@@ -87,6 +103,8 @@ def rsvp_set(*, meeting: Meeting, user, response: str) -> RSVP:
             rsvp.response, rsvp.waitlist_position = response, None
         rsvp.save()
         promoted = waitlist_promote(meeting=meeting) if was_going else []
+        if was_waiting:
+            waitlist_close_up(meeting=meeting)
         if promoted:
             from discussions.services.meetings import meeting_notify_promoted
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from discussions import permissions
-from discussions.forms.clubs import ClubForm
-from discussions.models import Club, Invite, JoinRequest, Poll
+from discussions.forms.clubs import ClubForm, JoinRequestForm
+from discussions.models import Club, Invite, JoinRequest, Membership, Poll
 from discussions.services import clubs as club_services
 from discussions.views.base import HtmxHttpRequest, render_page
 
@@ -47,7 +48,7 @@ def club_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _render_club(request, permissions.club_for(request.user, slug))
 
 
-def _render_club(request: HtmxHttpRequest, club: Club) -> HttpResponse:
+def _render_club(request: HtmxHttpRequest, club: Club, *, status: int = 200) -> HttpResponse:
     membership = club.membership_for(request.user)
     pending = None
     if request.user.is_authenticated and membership is None:
@@ -67,15 +68,21 @@ def _render_club(request: HtmxHttpRequest, club: Club) -> HttpResponse:
         if membership and not club.is_public
         else "",
     }
-    return render_page(request, "discussions/club_detail.html", context, partial="membership")
+    return render_page(
+        request, "discussions/club_detail.html", context, partial="membership", status=status
+    )
 
 
 @login_required
 @require_POST
 def club_join(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     club = permissions.club_for(request.user, slug)
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_summary())
+        return _render_club(request, club, status=400)
     result = club_services.club_join(
-        club=club, user=request.user, message=request.POST.get("message", "")
+        club=club, user=request.user, message=form.cleaned_data["message"]
     )
     if isinstance(result, JoinRequest):
         messages.info(request, "Request sent: an organiser will review it.")
@@ -135,13 +142,17 @@ def club_manage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_manage(request: HtmxHttpRequest, club: Club) -> HttpResponse:
+    members = list(club.memberships.select_related("user").order_by("role", "joined_at"))
     context = {
         "club": club,
         "requests": club.join_requests.filter(status=JoinRequest.Status.PENDING).select_related(
             "user"
         ),
-        "members": club.memberships.select_related("user").order_by("role", "joined_at"),
+        "members": members,
+        # The last organiser can neither step down nor be removed: offer neither.
+        "sole_organiser_id": Membership.sole_organiser_id(members),
         "invites": club.invites.filter(revoked_at__isnull=True),
+        "invite_base_url": settings.SITE_URL.rstrip("/"),
     }
     return render_page(request, "discussions/club_manage.html", context, partial="manage")
 

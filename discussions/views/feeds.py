@@ -6,15 +6,23 @@ club's feeds also accept a member's signed token (see permissions.feed_token).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
+from bookclub.text import one_line, without_controls
 from discussions import calendars, permissions
 from discussions.models import Club, Meeting
 
 FEED_LIMIT = 100
+
+
+def _absolute(path: str) -> str:
+    """Absolute from SITE_URL: left relative, Feed would prefix the Sites row's domain."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 @require_GET
@@ -36,13 +44,22 @@ class ClubMeetingsFeed(Feed):
         return permissions.club_for_feed(request, slug)
 
     def title(self, obj: Club) -> str:
-        return f"{obj.name}: upcoming meetings"
+        # Stored text passes through one_line()/without_controls(): XML refuses most control
+        # characters, and rows from before forms refused them would take the feed down.
+        return one_line(f"{obj.name}: upcoming meetings")
 
     def link(self, obj: Club) -> str:
-        return obj.get_absolute_url()
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Club) -> str:
+        # Without the query string: a member's feed token must not be echoed into the feed.
+        return _absolute(reverse("discussions:club_feed", args=[obj.slug]))
+
+    def item_link(self, item: Meeting) -> str:
+        return _absolute(item.get_absolute_url())
 
     def subtitle(self, obj: Club) -> str:
-        return obj.description[:300]
+        return without_controls(obj.description[:300])
 
     def items(self, obj: Club):
         return obj.meetings.upcoming().for_listing()[:FEED_LIMIT]
@@ -50,11 +67,11 @@ class ClubMeetingsFeed(Feed):
     def item_title(self, item: Meeting) -> str:
         prefix = {"cancelled": "Cancelled: ", "postponed": "Postponed: "}.get(item.status, "")
         when = item.local_starts_at.strftime("%a %d %b %Y, %H:%M %Z")
-        return f"{prefix}{item.title} ({when})"
+        return one_line(f"{prefix}{item.title} ({when})")
 
     def item_description(self, item: Meeting) -> str:
         section = f" — {item.section.title}" if item.section_id else ""
-        return f"{item.book.title}{section}. {item.description}".strip()
+        return without_controls(f"{item.book.title}{section}. {item.description}".strip())
 
     def item_pubdate(self, item: Meeting):
         return item.created_at

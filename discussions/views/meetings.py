@@ -62,10 +62,14 @@ def meeting_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = permissions.meeting_in(club, pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        changes = meeting_services.meeting_update(meeting=meeting, **form.meeting_fields())
-        note = f" Members who RSVPed were told: {', '.join(changes)}." if changes else ""
-        messages.success(request, f"Meeting saved.{note}")
-        return redirect(meeting)
+        try:
+            changes = meeting_services.meeting_update(meeting=meeting, **form.meeting_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            note = f" Members who RSVPed were told: {', '.join(changes)}." if changes else ""
+            messages.success(request, f"Meeting saved.{note}")
+            return redirect(meeting)
     context = {"club": club, "form": form, "meeting": meeting}
     return render_page(
         request, "discussions/meeting_form.html", context, status=400 if form.errors else 200
@@ -261,7 +265,7 @@ def section_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, "A section needs a title (pages and percentage are optional).")
+        messages.error(request, form.error_summary())
     return redirect(meeting.get_absolute_url() + "#progress")
 
 

@@ -18,7 +18,7 @@ from discussions.views.common import HtmxHttpRequest
 @login_required
 def notification_list(request: HtmxHttpRequest) -> HttpResponse:
     notifications = Notification.objects.for_user(request.user).select_related(
-        "comment__author", "comment__thread__book", "meeting__club"
+        "comment__author", "comment__thread__book", "meeting__club", "join_request__club"
     )[:50]
     return render(request, "discussions/notifications.html", {"notifications": notifications})
 
@@ -28,7 +28,9 @@ def notification_list(request: HtmxHttpRequest) -> HttpResponse:
 def notification_open(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to its comment (POST: a GET never changes state)."""
     notification = get_object_or_404(
-        Notification.objects.for_user(request.user).select_related("comment", "meeting__club"),
+        Notification.objects.for_user(request.user).select_related(
+            "comment", "meeting__club", "join_request__club"
+        ),
         pk=pk,
     )
     services.notifications_mark_read(user=request.user, ids=[notification.pk])

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from discussions.models import Club, Invite, JoinRequest, Membership
+from discussions.models import Club, Invite, JoinRequest, Membership, Notification
 
 
 def test_creating_a_club_makes_you_its_organiser(member_client, member):
@@ -184,3 +184,81 @@ def test_htmx_history_restore_gets_the_whole_page(client, make_club):
     )
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("message", ["Hi\x00there", "Hi\x1bthere", "x" * 301])
+def test_a_join_request_message_goes_through_a_form(client, make_club, member, message):
+    club = make_club(join_policy=Club.JoinPolicy.REQUEST)
+    client.force_login(member)
+    url = reverse("discussions:club_join", args=[club.slug])
+    response = client.post(url, {"message": message}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert response.text.lstrip().startswith('<div id="membership"')
+    assert "Message to the organisers:" in response.text
+    assert not JoinRequest.objects.exists()
+    # The member can still ask, with a message the form accepts.
+    client.post(url, {"message": "  I loved the last one  "})
+    assert JoinRequest.objects.get().message == "I loved the last one"
+
+
+@pytest.mark.parametrize(
+    ("decision", "told"), [("approve", "was approved"), ("decline", "was declined")]
+)
+def test_organisers_hear_of_a_join_request_and_the_member_of_the_decision(
+    client, make_club, make_user, organiser, decision, told
+):
+    co_organiser = make_user()
+    club = make_club(organiser=organiser, name="Night Owls", join_policy=Club.JoinPolicy.REQUEST)
+    Membership.objects.create(club=club, user=co_organiser, role=Membership.Role.ORGANISER)
+    asker = make_user(display_name="Kathy H.")
+    client.force_login(asker)
+    client.post(reverse("discussions:club_join", args=[club.slug]), {"message": "Hello"})
+
+    for reader in (organiser, co_organiser):
+        client.force_login(reader)
+        page = client.get(reverse("discussions:notifications")).text
+        assert "Kathy H. asked to join Night Owls" in page
+    notification = Notification.objects.get(recipient=co_organiser)
+    opened = client.post(reverse("discussions:notification", args=[notification.pk]))
+    assert opened.url == reverse("discussions:club_manage", args=[club.slug])
+
+    client.force_login(organiser)
+    request = JoinRequest.objects.get()
+    client.post(
+        reverse("discussions:join_request_decide", args=[club.slug, request.pk]),
+        {"decision": decision},
+    )
+    client.force_login(asker)
+    assert 'Notifications <span class="badge"' in client.get(reverse("home")).text
+    page = client.get(reverse("discussions:notifications")).text
+    assert f"request to join Night Owls {told}" in page
+
+
+def test_the_only_organiser_is_not_offered_stepping_down_or_removal(
+    client, make_club, make_user, organiser
+):
+    member = make_user(display_name="Ruth")
+    club = make_club(organiser=organiser, members=[member])
+    client.force_login(organiser)
+    url = reverse("discussions:club_manage", args=[club.slug])
+    page = client.get(url).text
+    mine = page.split(f"<td>{organiser.public_name}</td>", 1)[1].split("</tr>", 1)[0]
+    assert "Make member" not in mine and "Remove" not in mine
+    assert "The only organiser" in mine
+    ruths = page.split("<td>Ruth</td>", 1)[1].split("</tr>", 1)[0]
+    assert "Make organiser" in ruths and "Remove" in ruths
+    # With a second organiser, either may step down.
+    Membership.objects.filter(club=club, user=member).update(role=Membership.Role.ORGANISER)
+    page = client.get(url, HTTP_HX_REQUEST="true").text
+    assert page.count("Make member") == 2 and "The only organiser" not in page
+
+
+def test_an_invite_link_shows_whole_with_a_copy_button(client, make_club, organiser, settings):
+    settings.SITE_URL = "https://readers.example.net"
+    club = make_club(organiser=organiser)
+    invite = Invite.objects.create(club=club, created_by=organiser)
+    client.force_login(organiser)
+    page = client.get(reverse("discussions:club_manage", args=[club.slug])).text
+    assert f'value="https://readers.example.net{invite.get_absolute_url()}"' in page
+    assert f'data-copy="invite-link-{invite.pk}"' in page
+    assert "onclick" not in page

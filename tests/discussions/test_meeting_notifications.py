@@ -163,3 +163,31 @@ def test_members_who_left_a_private_club_hear_nothing_more_and_lose_old_notifica
     assert "Nothing yet" in html and "organiser" not in html.split("<main", 1)[-1]
     old = Notification.objects.get(recipient=leaver)
     assert client.post(reverse("discussions:notification", args=[old.pk])).status_code == 404
+
+
+def test_each_notification_keeps_saying_what_happened_when_it_was_sent(client, answered):
+    from discussions.services.meetings import meeting_postpone
+
+    meeting, users = answered
+    meeting_update(meeting=meeting, place="Room 2")
+    meeting_postpone(meeting=meeting)
+    later = meeting.starts_at + datetime.timedelta(days=7)
+    meeting_update(meeting=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=2))
+    meeting_cancel(meeting=meeting)
+    client.force_login(users["going"])
+    html = client.get(reverse("discussions:notifications")).content.decode()
+    lines = [
+        "Cancelled: Part One night",
+        "Changed: Part One night (start time, end time)",
+        "Postponed: Part One night",
+        "Changed: Part One night (place)",
+    ]
+    positions = [html.find(line) for line in lines]
+    assert -1 not in positions and positions == sorted(positions)
+    assert html.count("Cancelled:") == 1
+    assert "(status)" not in html
+    subjects = [m.subject for m in mail.outbox if m.to == [users["going"].email]]
+    assert subjects[1] == "[Open Shelf] Postponed: Part One night"
+    assert (
+        "has been postponed" in [m for m in mail.outbox if m.to == [users["going"].email]][1].body
+    )

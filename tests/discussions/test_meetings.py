@@ -145,7 +145,7 @@ def test_cancelling_marks_the_meeting_everywhere_and_tells_rsvps(
     url = reverse("discussions:meeting_status", args=[public_club.slug, meeting.pk])
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(url, {"action": "cancel"})
-    assert "Changed" in mail.outbox[0].subject and "cancelled" in mail.outbox[0].body
+    assert "Cancelled:" in mail.outbox[0].subject and "cancelled" in mail.outbox[0].body
     page = organiser_client.get(meeting.get_absolute_url()).content.decode()
     assert "This meeting has been cancelled" in page
     assert "EventCancelled" in page
@@ -416,3 +416,67 @@ def test_members_who_opted_out_of_email_are_not_notified(make_user, public_club,
     rsvp_set(meeting=meeting, user=quiet, response=RSVP.Response.GOING)
     assert meeting_notify_change(meeting=meeting, changes=["place"]) == 0
     assert mail.outbox == []
+
+
+def test_cutting_capacity_below_those_going_is_refused_in_plain_words(
+    organiser_client, make_user, public_club, make_meeting
+):
+    meeting = make_meeting(public_club, capacity=3)
+    for _ in range(2):
+        user = make_user()
+        Membership.objects.create(club=public_club, user=user)
+        rsvp_set(meeting=meeting, user=user, response=RSVP.Response.GOING)
+    url = reverse("discussions:meeting_edit", args=[public_club.slug, meeting.pk])
+    form = organiser_client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(book=meeting.book.pk, capacity="1")
+    response = organiser_client.post(url, data)
+    assert response.status_code == 400
+    assert "2 members are going, so the meeting needs at least 2 seats" in response.text
+    meeting.refresh_from_db()
+    assert meeting.capacity == 3
+    # Two seats for two members going is fine.
+    data.update(capacity="2")
+    assert organiser_client.post(url, data).status_code == 302
+
+
+def test_a_capacity_cut_raced_by_a_new_answer_is_refused_by_the_service(
+    make_user, public_club, make_meeting
+):
+    from django.core.exceptions import ValidationError
+
+    from discussions.services.meetings import meeting_update
+
+    meeting = make_meeting(public_club, capacity=3)
+    for _ in range(3):
+        user = make_user()
+        Membership.objects.create(club=public_club, user=user)
+        rsvp_set(meeting=meeting, user=user, response=RSVP.Response.GOING)
+    with pytest.raises(ValidationError) as refused:
+        meeting_update(meeting=meeting, capacity=2)
+    assert "3 members are going" in str(refused.value)
+
+
+def test_visitors_see_the_meetings_own_local_time_first_and_theirs_beside_it(
+    client, make_user, public_club, make_meeting
+):
+    start = datetime.datetime(_next_year(), 10, 21, 18, 30, tzinfo=LA)
+    meeting = make_meeting(
+        public_club,
+        title="Autumn talk",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        time_zone="America/Los_Angeles",
+    )
+    page = " ".join(client.get(meeting.get_absolute_url()).text.split())
+    when = page.split('class="meeting-when">', 1)[1].split("</p>", 1)[0]
+    when = re.sub(r"<[^>]+>", "", when)
+    assert when.index("18:30") < when.index("01:30")  # 18:30 PDT is 01:30 UTC the next day
+    assert "(America/Los_Angeles)" in when and "Your time (UTC):" in when
+    listing = " ".join(client.get(public_club.get_absolute_url()).text.split())
+    item = listing.split("Autumn talk", 1)[1].split("</li>", 1)[0]
+    assert item.index("18:30 PDT") < item.index("01:30 UTC your time")
+    # A reader in the meeting's own zone sees it once.
+    client.force_login(make_user(time_zone="America/Los_Angeles"))
+    page = client.get(meeting.get_absolute_url()).text
+    assert "Your time" not in page.split('class="meeting-when">', 1)[1].split("</p>", 1)[0]

@@ -206,3 +206,24 @@ def test_a_reply_is_answered_before_anyone_is_notified(
     with django_capture_on_commit_callbacks(execute=True):
         assert fan_out_comment.delay(reply.pk).get() == 0
     assert len(mail.outbox) == 1 and Notification.objects.filter(recipient=author).count() == 1
+
+
+@pytest.mark.parametrize("with_replies", [True, False])
+def test_a_deleted_comment_leaves_no_notification_about_it(
+    client, member, make_user, post, with_replies
+):
+    from discussions.services.comments import comment_delete
+
+    author = make_user(display_name="Tommy")
+    comment = post(author, f"What do you think, @{member.username}?")
+    if with_replies:
+        post(make_user(), "A reply that keeps the comment as a tombstone", parent=comment)
+    client.force_login(member)
+    page = client.get(reverse("discussions:notifications")).content.decode()
+    assert "Tommy mentioned you" in page
+    assert 'Notifications <span class="badge"' in client.get(reverse("home")).text
+    comment_delete(comment=comment, user=author)
+    page = client.get(reverse("discussions:notifications")).content.decode()
+    assert "mentioned you" not in page
+    assert "[deleted]" not in page
+    assert 'Notifications <span class="badge"' not in client.get(reverse("home")).text

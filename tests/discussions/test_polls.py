@@ -197,3 +197,39 @@ def test_voting_on_a_closed_poll_changes_nothing_and_says_why(client, poll, memb
     response = client.post(url, {f"rank_{first.pk}": "1"}, follow=True)
     assert "ballots can no longer change" in response.content.decode()
     assert not Ballot.objects.exists()
+
+
+def _cast(poll, make_user, rankings):
+    for ranking in rankings:
+        voter = make_user()
+        Membership.objects.create(club=poll.club, user=voter)
+        ballot_cast(poll=poll, voter=voter, ranking=ranking)
+
+
+def test_the_results_explain_a_tie_broken_by_an_earlier_round(
+    client, poll, organiser, make_user, make_book
+):
+    a, b, c = poll.candidates.order_by("pk")
+    d = Candidate.objects.create(poll=poll, book=make_book("Klara and the Sun"))
+    _cast(poll, make_user, [[a]] * 6 + [[b]] * 2 + [[c]] * 3 + [[d, b]])
+    client.force_login(organiser)
+    client.post(reverse("discussions:poll_close", args=[poll.club.slug, poll.pk]))
+    page = " ".join(client.get(poll.get_absolute_url()).text.split())
+    assert (
+        "Fun Home and Rose Harbor tied for last place with 3 votes. In round 1, Fun Home had "
+        "fewer (Fun Home 2, Rose Harbor 3), so it was eliminated."
+    ) in page
+
+
+def test_the_results_explain_a_tie_broken_by_the_order_books_were_added(
+    client, poll, organiser, make_user
+):
+    a, b, c = poll.candidates.order_by("pk")
+    _cast(poll, make_user, [[a], [a], [b], [c]])
+    client.force_login(organiser)
+    client.post(reverse("discussions:poll_close", args=[poll.club.slug, poll.pk]))
+    page = " ".join(client.get(poll.get_absolute_url()).text.split())
+    assert (
+        "Fun Home and Rose Harbor tied for last place with 1 vote. With no earlier round to "
+        "separate them, Rose Harbor, added to the poll last, was eliminated."
+    ) in page

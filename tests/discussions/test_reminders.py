@@ -41,7 +41,8 @@ def test_going_members_are_reminded_once_however_often_it_runs(tomorrow, _run):
     assert "Queued 1 reminder" in _run()
     assert "Queued 0 reminder" in _run()
     assert [m.to for m in mail.outbox] == [[going.email]]
-    assert "Tomorrow" in mail.outbox[0].subject
+    # 20 hours ahead is today or tomorrow, depending on the hour the test runs.
+    assert " at " in mail.outbox[0].subject and ": Discussion" in mail.outbox[0].subject
     assert Reminder.objects.filter(meeting=meeting, user=going).count() == 1
 
 
@@ -109,3 +110,29 @@ def test_beat_task_queues_the_same_reminders(tomorrow, django_capture_on_commit_
         assert send_meeting_reminders.delay().get() == 1
         assert send_meeting_reminders.delay().get() == 0
     assert [m.to for m in mail.outbox] == [[going.email]]
+
+
+@pytest.mark.parametrize(
+    ("now", "starts", "expected"),
+    [
+        # 15:30 in London, the meeting at 18:30 the same evening.
+        ("2031-06-03T14:30", "2031-06-03T17:30", "Today at 18:30"),
+        ("2031-06-03T20:00", "2031-06-04T17:30", "Tomorrow at 18:30"),
+        # Late at night, the meeting three hours away is already tomorrow.
+        ("2031-06-03T22:00", "2031-06-04T01:00", "Tomorrow at 02:00"),
+    ],
+)
+def test_the_reminder_says_today_or_tomorrow_as_the_member_counts_days(
+    make_user, make_club, make_meeting, now, starts, expected, django_capture_on_commit_callbacks
+):
+    member = make_user(time_zone="Europe/London")
+    utc = datetime.UTC
+    meeting = make_meeting(
+        make_club(members=[member]),
+        title="Part One",
+        starts_at=datetime.datetime.fromisoformat(starts).replace(tzinfo=utc),
+    )
+    rsvp = RSVP.objects.create(meeting=meeting, user=member, response=RSVP.Response.GOING)
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes out on commit
+        reminder_send(rsvp=rsvp, now=datetime.datetime.fromisoformat(now).replace(tzinfo=utc))
+    assert mail.outbox[0].subject == f"[{meeting.club.name}] {expected}: Part One"

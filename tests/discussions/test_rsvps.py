@@ -236,3 +236,17 @@ def _until_another_session_waits_for_a_lock(timeout: float = 5) -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the other session never waited for the meeting's lock")
+
+
+def test_leaving_the_waitlist_moves_those_behind_up_a_place(make_user, make_club, make_meeting):
+    members = [make_user() for _ in range(5)]
+    meeting = make_meeting(make_club(members=members), capacity=2)
+    for user in members:
+        rsvp_set(meeting=meeting, user=user, response=GOING)
+    rsvp_set(meeting=meeting, user=members[2], response=NOT_GOING)  # #1 leaves the line
+    places = dict(
+        meeting.rsvps.filter(response=RSVP.Response.WAITLISTED).values_list(
+            "user", "waitlist_position"
+        )
+    )
+    assert places == {members[3].pk: 1, members[4].pk: 2}

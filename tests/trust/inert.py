@@ -27,6 +27,16 @@ PAYLOADS = [
     "{{ 7|add:7 }} {% now 'Y' %}",
 ]
 
+# Harmless in HTML, fatal elsewhere: a carriage return or line feed starts a new iCalendar
+# property, and XML refuses most C0 controls outright (C1 and DEL ride along).
+CONTROL_PAYLOADS = [
+    "Meet 1\rATTENDEE;CN=x:mailto:evil@example.com",
+    "Meet 2\nATTENDEE;CN=x:mailto:evil@example.com",
+    "Meet 3\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:forged",
+    "C0 \x01\x02\x08\x0b\x0c\x1b[31m\x1f end",
+    "C1 \x7f\x80\x85\x9b\x9f end",
+]
+
 # Elements our own templates never use: any one of them on a page was injected.
 FOREIGN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
 

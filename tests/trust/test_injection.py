@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.conftest import after_commit
-from tests.trust.inert import PAYLOADS, live_injections, our_script_srcs
+from tests.trust.inert import CONTROL_PAYLOADS, PAYLOADS, live_injections, our_script_srcs
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +167,7 @@ def assert_json_ld_intact(html: str, payload: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", PAYLOADS + CONTROL_PAYLOADS)
 def test_every_user_writable_field_renders_inert_on_every_page(make_user, client, payload):
     world = hostile_world(make_user, payload)
     staff = make_user(is_staff=True, is_superuser=True)
@@ -204,6 +204,34 @@ def test_every_user_writable_field_renders_inert_on_every_page(make_user, client
             # The payload is text inside Atom elements, never markup of its own.
             tags = {element.tag.split("}")[-1] for element in root.iter()}
             assert tags <= ATOM_TAGS, (payload, tags - ATOM_TAGS)
+        else:
+            assert_calendar_intact(response.content, payload)
+
+
+def assert_calendar_intact(body: bytes, payload: str) -> None:
+    """Stored text stays inside its own iCalendar property: no line of the file was
+    started by the payload, no control character is left, and the file parses."""
+    from icalendar import Calendar
+
+    text = body.decode()
+    lines = text.split("\r\n")
+    assert not [n for n in lines if "\r" in n or "\n" in n], (payload, "bare line break")
+    names = {line.split(":", 1)[0].split(";", 1)[0] for line in lines if line[:1] not in " \t"}
+    assert names <= ICALENDAR_NAMES, (payload, names - ICALENDAR_NAMES)
+    assert not [c for c in text if ord(c) < 32 and c not in "\r\n\t"], (payload, "control")
+    events = Calendar.from_ical(body).walk("VEVENT")
+    assert events, payload
+    assert len(events) == lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT"), payload
+    assert "SUMMARY:forged" not in lines, payload
+
+
+# Every property name our calendars write; anything else was started by member text.
+ICALENDAR_NAMES = {
+    "BEGIN", "END", "PRODID", "VERSION", "CALSCALE", "METHOD", "X-WR-CALNAME", "UID",
+    "DTSTAMP", "DTSTART", "DTEND", "LAST-MODIFIED", "SEQUENCE", "STATUS", "SUMMARY", "URL",
+    "DESCRIPTION", "LOCATION", "TZID", "TZNAME", "TZOFFSETFROM", "TZOFFSETTO", "RRULE",
+    "RDATE", "X-LIC-LOCATION", "COMMENT", "",
+}  # fmt: skip
 
 
 ATOM_TAGS = {

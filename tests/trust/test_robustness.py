@@ -5,14 +5,34 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+# C0 and C1 controls, DEL and the line breaks a single-line field must never keep.
+controls = st.characters(codec="utf-8", categories=["Cc"], include_characters="\u2028\u2029")
+control_text = st.lists(st.one_of(st.text(max_size=8), controls), min_size=1, max_size=12).map(
+    "".join
+)
 
 # Text a hostile or careless client might send: anything, huge, control characters, NULs.
 nasty_text = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=20_000),
-    st.sampled_from(["\x00", "\ud800"[:0] + "\x00abc", "%00", "../../etc/passwd", "-1", "9" * 40]),
+    control_text,
+    st.sampled_from(
+        [
+            "\x00",
+            "\ud800"[:0] + "\x00abc",
+            "%00",
+            "../../etc/passwd",
+            "-1",
+            "9" * 40,
+            "Meet 1\rATTENDEE;CN=x:mailto:evil@example.com",
+            "Meet 2\nATTENDEE;CN=x:mailto:evil@example.com",
+            "a\r\nEND:VEVENT",
+            "\x01\x0b\x1b\x7f\x85\x9b",
+        ]
+    ),
 )
 fuzz = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -61,9 +81,17 @@ def test_a_nul_character_in_the_address_is_a_400_with_a_reason(client):
 
 
 # Everything a form field or query parameter might be sent: plausible values, junk, extremes.
+# Integers either side of what 32- and 64-bit columns hold (PostgreSQL's integer and
+# bigint, SQLite's one integer type), and far past both.
+column_edges = st.sampled_from(
+    [2**31 - 1, 2**31, 3_000_000_000, 2**63 - 1, 2**63, -(2**63) - 1, 10**20]
+).map(str)
+
 field_value = st.one_of(
     st.text(max_size=60),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    column_edges,
+    control_text,
     st.sampled_from(
         [
             "",
@@ -327,3 +355,111 @@ def test_a_page_number_past_the_database_offset_limit_is_an_empty_page(client, f
         for page in ("461168601842738792", str(2**63), "9" * 40):
             response = client.get(path, {"page": page}, HTTP_HX_REQUEST="true")
             assert response.status_code == 200, (path, page)
+
+
+@pytest.mark.django_db
+@small
+@given(page=field_value, percent=field_value, section=field_value)
+# Past PostgreSQL's integer, then past SQLite's: each once for certain, with nothing else wrong.
+@example(page="3000000000", percent="", section="")
+@example(page=str(2**63), percent="", section="")
+def test_reading_progress_answers_any_numbers_with_a_400_not_a_500(
+    client, fuzz_world, page, percent, section
+):
+    meeting = fuzz_world["meeting"]
+    client.force_login(fuzz_world["member"])
+    data = {"page": page, "percent": percent, "section": section}
+    url = meeting.get_absolute_url() + "progress/"
+    assert_handled(client.post(url, data), {302, 400})
+    assert_handled(client.post(url, data, HTTP_HX_REQUEST="true"), {200, 400})
+
+
+@pytest.mark.django_db
+@small
+@given(books=st.lists(field_value, min_size=1, max_size=3), title=nasty_text)
+@example(books=[str(2**63)], title="Next?")
+@example(books=["99999999999999999999"], title="Next\x1b?")
+def test_a_poll_with_any_candidate_ids_and_title_never_causes_a_server_error(
+    client, fuzz_world, books, title
+):
+    import datetime
+
+    from django.utils import timezone
+
+    meeting = fuzz_world["meeting"]
+    client.force_login(fuzz_world["member"])
+    closes = (timezone.now() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    data = {"title": title, "closes_at": closes, "books": [fuzz_world["book"].pk, *books]}
+    url = meeting.club.get_absolute_url() + "polls/new/"
+    assert_handled(client.post(url, data), {302, 400})
+
+
+@pytest.mark.django_db
+@small
+@given(title=nasty_text, last_page=field_value, last_percent=field_value, message=nasty_text)
+@example(title="Part Two", last_page="3000000000", last_percent="", message="Hi\x00there")
+@example(title="Part\x0bTwo", last_page=str(2**63), last_percent="", message="Hi\x1b")
+def test_sections_and_join_requests_answer_any_input_without_a_server_error(
+    client, fuzz_world, make_user, title, last_page, last_percent, message
+):
+    from discussions.models import Club
+
+    meeting = fuzz_world["meeting"]
+    client.force_login(fuzz_world["member"])
+    data = {"title": title, "last_page": last_page, "last_percent": last_percent}
+    assert_handled(client.post(meeting.get_absolute_url() + "sections/", data), {302})
+    club = meeting.club
+    Club.objects.filter(pk=club.pk).update(join_policy=Club.JoinPolicy.REQUEST)
+    client.force_login(make_user())
+    url = club.get_absolute_url() + "join/"
+    assert_handled(client.post(url, {"message": message}), {302, 400})
+    assert_handled(client.post(url, {"message": message}, HTTP_HX_REQUEST="true"), {200, 400})
+
+
+@pytest.mark.django_db
+@small
+@given(name=nasty_text, description=nasty_text, title=nasty_text, place=nasty_text)
+@example(name="Open\x01Shelf", description="We\x0bread", title="Meet\x1b", place="Room 2")
+@example(
+    name="Meet 1\rATTENDEE;CN=x:mailto:evil@example.com",
+    description="a\r\nb",
+    title="Meet 2\nATTENDEE;CN=x:mailto:evil@example.com",
+    place="a\r\nEND:VEVENT",
+)
+def test_whatever_a_club_and_meeting_form_accept_every_feed_and_calendar_can_serve(
+    client, fuzz_world, name, description, title, place
+):
+    """Every feed and calendar is a sink for the forms' text: what a form stores, each one
+    must still serve whole (an .ics line per property, Atom that parses)."""
+    from xml.etree import ElementTree
+
+    from icalendar import Calendar
+
+    meeting = fuzz_world["meeting"]
+    club = meeting.club
+    client.force_login(fuzz_world["member"])
+    club_data = {"name": name, "description": description}
+    club_data.update(visibility="public", join_policy="open")
+    assert_handled(client.post("/clubs/new/", club_data), {302, 400})
+    edit = {
+        "book": fuzz_world["book"].pk,
+        "title": title,
+        "place": place,
+        "description": description,
+        "starts": meeting.local_starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "ends": meeting.local_ends_at.strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": meeting.time_zone,
+    }
+    assert_handled(client.post(meeting.get_absolute_url() + "edit/", edit), {302, 400})
+    for created in type(club).objects.all():
+        feed = client.get(created.get_absolute_url() + "meetings.atom")
+        assert_handled(feed, {200})
+        ElementTree.fromstring(feed.content)
+        calendar = client.get(created.get_absolute_url() + "calendar.ics")
+        assert_handled(calendar, {200})
+        Calendar.from_ical(calendar.content)
+        lines = calendar.content.decode().split("\r\n")
+        assert not [line for line in lines if line.startswith(("ATTENDEE", "END:VEVENT\r"))]
+    ics = client.get(meeting.get_absolute_url() + "calendar.ics")
+    assert_handled(ics, {200})
+    assert not [line for line in ics.content.decode().split("\r\n") if "\r" in line]

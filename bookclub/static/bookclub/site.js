@@ -76,3 +76,29 @@ function showReadersControls(root) {
 }
 document.addEventListener("DOMContentLoaded", () => showReadersControls(document));
 document.addEventListener("htmx:load", (event) => showReadersControls(event.detail.elt));
+
+// Copy buttons (invite links): hidden until this script runs, since only it can copy.
+function showCopyButtons(root) {
+  root.querySelectorAll("[data-copy][hidden]").forEach((button) => {
+    button.hidden = false;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => showCopyButtons(document));
+document.addEventListener("htmx:afterSettle", (event) => showCopyButtons(event.target));
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
+  if (!field) return;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    copied = true;
+  } catch {
+    // No clipboard API (or no permission): select the text so the member can copy it.
+    field.focus();
+    field.select();
+  }
+  if (status) status.textContent = copied ? "Copied." : "Selected: press Ctrl+C (⌘C) to copy.";
+});
