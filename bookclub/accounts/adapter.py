@@ -4,15 +4,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-
-from bookclub.outbox.services import email_queue
-
-# Outbox keys of account emails: their bodies hold sign-in links, which the admin hides.
-ACCOUNT_EMAIL_KEY_PREFIX = "account:"
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
 from bookclub.accounts.signup_limits import signup_count, signup_refusal
+from bookclub.outbox.services import email_queue
+
+# Outbox keys of account emails: their bodies hold sign-in links, which the admin hides.
+ACCOUNT_EMAIL_KEY_PREFIX = "account:"
 
 
 class AccountAdapter(DefaultAccountAdapter):
