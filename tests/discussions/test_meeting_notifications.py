@@ -165,15 +165,19 @@ def test_members_who_left_a_private_club_hear_nothing_more_and_lose_old_notifica
     assert client.post(reverse("discussions:notification", args=[old.pk])).status_code == 404
 
 
-def test_each_notification_keeps_saying_what_happened_when_it_was_sent(client, answered):
+def test_each_notification_keeps_saying_what_happened_when_it_was_sent(
+    client, answered, django_capture_on_commit_callbacks
+):
     from discussions.services.meetings import meeting_postpone
 
     meeting, users = answered
-    meeting_update(meeting=meeting, place="Room 2")
-    meeting_postpone(meeting=meeting)
-    later = meeting.starts_at + datetime.timedelta(days=7)
-    meeting_update(meeting=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=2))
-    meeting_cancel(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):  # the emails go out on commit
+        meeting_update(meeting=meeting, place="Room 2")
+        meeting_postpone(meeting=meeting)
+        later = meeting.starts_at + datetime.timedelta(days=7)
+        ends = later + datetime.timedelta(hours=2)
+        meeting_update(meeting=meeting, starts_at=later, ends_at=ends)
+        meeting_cancel(meeting=meeting)
     client.force_login(users["going"])
     html = client.get(reverse("discussions:notifications")).content.decode()
     lines = [

@@ -26,7 +26,7 @@ def test_the_copy_button_puts_the_whole_invite_link_on_the_clipboard(
         page.goto("/accounts/login/")
         page.fill("input[name=login]", "olive")
         page.fill("input[name=password]", "correct horse battery")
-        page.get_by_role("main").get_by_role("button", name="Sign In").click()
+        page.get_by_role("main").get_by_role("button", name="Log in").click()
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
         page.goto(f"/clubs/{club.slug}/manage/")
         row = page.get_by_role("row", name="olive")

@@ -20,7 +20,7 @@ def log_in(page, user):
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.username)
     page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
