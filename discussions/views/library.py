@@ -78,7 +78,7 @@ def shelf_list(request: HtmxHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Your shelf “{form.cleaned_data['name']}” is ready.")
             return redirect("discussions:shelf_list")
-    library.status_shelves_ensure(user=request.user)
+    # A GET changes nothing: the status shelves appear with the first status or shelf.
     shelves = (
         Shelf.objects.filter(user=request.user)
         .annotate(books=Count("entries"))
