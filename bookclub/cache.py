@@ -2,10 +2,11 @@
 
 Every cached fragment and every visitor page's ETag is keyed by the versions of the data
 it shows (pretix's ObjectRelatedCache idea): "catalog", "book:<slug>" (a book's community),
-"meeting:<id>", "clubs", "people". A write bumps the version of what it changed, from a
-model signal (catalog/apps.py, discussions/apps.py, bookclub/accounts/apps.py) or from the
-service that writes in bulk (discussions/services/comments.py, ratings.py), so old entries are never
-read again and expire on their own.
+"meeting:<id>", "clubs", "people", "shelves:<username>". A write bumps the version of what
+it changed, from a model signal (catalog/apps.py, discussions/apps.py,
+bookclub/accounts/apps.py) or from the service that writes in bulk
+(discussions/services/comments.py, ratings.py), so old entries are never read again and
+expire on their own.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ COMMUNITY_MODELS = (
     "Quote",
 )
 CLUB_MODELS = ("Club", "Membership", "Meeting", "ReadingSection", "Poll")
+# What a member's profile shows of their library (read-throughs' dates are not on it).
+LIBRARY_MODELS = ("Shelf", "ShelfEntry")
 
 
 class DiscussionsConfig(AppConfig):
@@ -21,7 +23,12 @@ class DiscussionsConfig(AppConfig):
     def ready(self) -> None:
         # Cache invalidation only (discussions/cache.py): whatever writes these rows —
         # services, the admin, the importer — retires the versions that show them.
-        from discussions.cache import clubs_changed, community_row_changed, meeting_row_changed
+        from discussions.cache import (
+            clubs_changed,
+            community_row_changed,
+            meeting_row_changed,
+            shelf_row_changed,
+        )
 
         for name in COMMUNITY_MODELS:
             model = self.get_model(name)
@@ -31,6 +38,10 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(clubs_changed, sender=model, dispatch_uid=f"kc-{name}")
             post_delete.connect(clubs_changed, sender=model, dispatch_uid=f"kd-{name}")
+        for name in LIBRARY_MODELS:
+            model = self.get_model(name)
+            post_save.connect(shelf_row_changed, sender=model, dispatch_uid=f"lc-{name}")
+            post_delete.connect(shelf_row_changed, sender=model, dispatch_uid=f"ld-{name}")
         rsvp = self.get_model("RSVP")
         post_save.connect(meeting_row_changed, sender=rsvp, dispatch_uid="mc-RSVP")
         post_delete.connect(meeting_row_changed, sender=rsvp, dispatch_uid="md-RSVP")

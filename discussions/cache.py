@@ -5,6 +5,9 @@
   visitor's revalidation needs no query.
 - "meeting:<id>": a meeting's RSVPs and discussion.
 - "clubs": clubs, memberships, meetings, reading sections, polls.
+- "shelves:<username>": a member's shelves and the books on them (their profile). Named
+  by username, the name in the profile's address, like a book's slug; a new username
+  bumps "people" and moves the profile to a new address anyway.
 
 The signal handlers in DiscussionsConfig.ready call these for every save and delete;
 services that write in bulk call them themselves.
@@ -23,6 +26,10 @@ def community_version(slug: str) -> str:
 
 def meeting_version(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
+
+
+def shelves_version(username: str) -> str:
+    return f"shelves:{username}"
 
 
 def book_changed(book) -> None:
@@ -67,6 +74,16 @@ def _names_of(instance, Comment, NoticeSecond, Thread) -> list[str]:  # noqa: N8
 
 def meeting_row_changed(sender, instance, **_signal_arguments) -> None:
     bump(meeting_version(instance.meeting_id))
+
+
+def shelf_row_changed(sender, instance, **_signal_arguments) -> None:
+    from bookclub.accounts.models import User
+
+    if type(instance).user.is_cached(instance):  # services pass the member along: no query
+        names = [instance.user.username]
+    else:  # the admin, or a cascade (a deleted member's profile is gone anyway)
+        names = User.objects.filter(pk=instance.user_id).values_list("username", flat=True)
+    bump(*(shelves_version(name) for name in names))
 
 
 def clubs_changed(**_signal_arguments) -> None:

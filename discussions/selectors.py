@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -35,6 +35,7 @@ from discussions.models import (
     Thread,
 )
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
+from discussions.services.library import STATUS_KINDS
 from discussions.services.spoilers import progress_for_meeting, spoilers_mark
 from discussions.viewer import book_viewer, thread_viewer
 
@@ -312,6 +313,7 @@ def community_context(
         "versions": versions,
         "rating_choices": RATING_CHOICES,
         "ages": range(MIN_AGE, MAX_AGE + 1),
+        "reading_statuses": [(kind.value, kind.label) for kind in STATUS_KINDS],
         "summary_form": SummaryForm(),
         "notice_form": NoticeForm(),
         "quote_form": QuoteForm(),
@@ -330,3 +332,17 @@ def community_context(
     context["post_url"] = reverse("discussions:book_comment_create", kwargs={"slug": book.slug})
     context["thread_url"] = reverse("discussions:book_community", kwargs={"slug": book.slug})
     return context
+
+
+def profile_shelves(*, member, viewer) -> list:
+    """The shelves a profile shows, with their books: the public ones, and the private
+    ones too when the member looks at their own. Empty status shelves are left out.
+    Shelves hold only books the member put there themselves, never a club's reading."""
+    from discussions.models import Shelf, ShelfEntry
+
+    shelves = Shelf.objects.filter(user=member)
+    if getattr(viewer, "pk", None) != member.pk:
+        shelves = shelves.filter(is_public=True)
+    entries = ShelfEntry.objects.select_related("book").order_by("-added_at", "-pk")
+    shelves = shelves.prefetch_related(Prefetch("entries", queryset=entries))
+    return [s for s in shelves.order_by("created_at", "pk") if not s.is_status or s.entries.all()]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from discussions.views import clubs, community, feeds, meetings, notifications, polls, threads
+from discussions.views import (
+    clubs,
+    community,
+    feeds,
+    library,
+    meetings,
+    notifications,
+    polls,
+    threads,
+)
 
 app_name = "discussions"
 
@@ -50,6 +59,12 @@ urlpatterns = [
         name="notice_second",
     ),
     path("books/<slug:slug>/quotes/", community.quote_create, name="quote_create"),
+    path("books/<slug:slug>/reading/", library.reading_status, name="reading_status"),
+    path("books/<slug:slug>/shelve/", library.book_shelve, name="book_shelve"),
+    path("shelves/", library.shelf_list, name="shelf_list"),
+    path("shelves/<int:pk>/", library.shelf_update, name="shelf_update"),
+    path("shelves/<int:pk>/delete/", library.shelf_delete, name="shelf_delete"),
+    path("shelves/export/", library.library_export, name="library_export"),
     path("threads/<int:pk>/", threads.thread_detail, name="thread"),
     path("threads/<int:pk>/comments/", threads.comment_create, name="comment_create"),
     path("threads/<int:pk>/lock/", threads.thread_lock, name="thread_lock"),

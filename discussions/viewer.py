@@ -8,7 +8,18 @@ Delete on your own, Flag on others') come from `data-author` and site.js instead
 
 from __future__ import annotations
 
-from discussions.models import AgeVote, Flag, Follow, NoticeSecond, Rating
+from django.db.models import Exists, OuterRef
+
+from discussions.models import (
+    AgeVote,
+    Flag,
+    Follow,
+    NoticeSecond,
+    Rating,
+    ReadThrough,
+    Shelf,
+    ShelfEntry,
+)
 
 
 def thread_viewer(thread, user) -> dict:
@@ -37,11 +48,34 @@ def thread_viewer(thread, user) -> dict:
     }
 
 
-def book_viewer(book, user) -> dict:
-    """The reader's rating, age vote and the content notices they agreed with."""
+def reading_viewer(book, user) -> dict:
+    """The reader's place for the book in their library: its status shelf, their own
+    shelves (each knowing whether the book is on it) and their read-throughs of it. Two
+    queries for a member, none for a visitor."""
     if not getattr(user, "is_authenticated", False):
-        return {"my_rating": None, "my_age": None, "seconded": set()}
+        return {"my_status": None, "my_shelves": [], "my_reads": [], "my_open_read": None}
+    on_it = ShelfEntry.objects.filter(shelf=OuterRef("pk"), book=book)
+    shelves = list(
+        Shelf.objects.filter(user=user)
+        .annotate(has_book=Exists(on_it))
+        .order_by("created_at", "pk")
+    )
+    reads = list(ReadThrough.objects.filter(user=user, book=book))
     return {
+        "my_status": next((s for s in shelves if s.is_status and s.has_book), None),
+        "my_shelves": [s for s in shelves if not s.is_status],
+        "my_reads": [r for r in reads if r.outcome != ReadThrough.Outcome.READING],
+        "my_open_read": next((r for r in reads if r.outcome == ReadThrough.Outcome.READING), None),
+    }
+
+
+def book_viewer(book, user) -> dict:
+    """The reader's rating, age vote, the content notices they agreed with and where the
+    book is in their library."""
+    if not getattr(user, "is_authenticated", False):
+        return {"my_rating": None, "my_age": None, "seconded": set(), **reading_viewer(book, user)}
+    return {
+        **reading_viewer(book, user),
         "my_rating": Rating.objects.filter(book=book, user=user)
         .values_list("value", flat=True)
         .first(),

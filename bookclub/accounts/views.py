@@ -11,14 +11,22 @@ from bookclub.accounts.models import User
 from bookclub.accounts.services import email_change
 from bookclub.cache import versions
 from bookclub.http import public_page
+from discussions.cache import shelves_version
+from discussions.selectors import profile_shelves
+
+
+def profile_versions(username: str) -> dict:
+    """Members' public names and this member's shelves (discussions/cache.py)."""
+    return versions(people="people", shelves=shelves_version(username))
 
 
 @require_GET
-@public_page(lambda request, username: versions(people="people"))
+@public_page(lambda request, username: profile_versions(username))
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    """A member's public profile."""
+    """A member's public profile, with their public shelves (all of them, to themselves)."""
     member = get_object_or_404(User, username=username, is_active=True)
-    return render(request, "accounts/profile.html", {"member": member})
+    shelves = profile_shelves(member=member, viewer=request.user)
+    return render(request, "accounts/profile.html", {"member": member, "shelves": shelves})
 
 
 @login_required

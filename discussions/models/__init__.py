@@ -2,6 +2,7 @@
 
 from discussions.models.clubs import Club, Invite, JoinRequest, Membership
 from discussions.models.contributions import ContentNotice, NoticeSecond, Quote, Summary
+from discussions.models.library import ReadThrough, Shelf, ShelfEntry
 from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
 from discussions.models.notifications import Notification
 from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll
@@ -30,8 +31,11 @@ __all__ = [
     "Quote",
     "Rating",
     "ReadingProgress",
+    "ReadThrough",
     "ReadingSection",
     "Reminder",
+    "Shelf",
+    "ShelfEntry",
     "Summary",
     "Thread",
 ]

@@ -14,7 +14,15 @@ from discussions.views.common import page_number
 register = template.Library()
 
 # Bound forms with errors (set by a failed plain post) win over blank ones.
-FORMS = ("comment_form", "rating_form", "age_form", "summary_form", "notice_form", "quote_form")
+FORMS = (
+    "comment_form",
+    "rating_form",
+    "age_form",
+    "reading_form",
+    "summary_form",
+    "notice_form",
+    "quote_form",
+)
 
 
 @register.inclusion_tag("discussions/community.html", takes_context=True)

@@ -261,6 +261,29 @@ MATRIX = [
         book_kw,
         data=lambda w: {"text": "Memories.", "location": "p. 1"},
     ),
+    # A member's library: their own status and shelves; another's shelf is a 404.
+    Row("discussions:reading_status", ANY_MEMBER, book_kw, data=lambda w: {"status": "to-read"}),
+    Row(
+        "discussions:book_shelve",
+        {**LOGIN_THEN, "member": OK, "other": 404, "organiser": 404, "staff": 404},
+        book_kw,
+        data=lambda w: {"shelf": w["shelf"].pk, "action": "add"},
+    ),
+    Row("discussions:shelf_list", ANY_MEMBER, data=lambda w: {"name": "Later"}),
+    Row(
+        "discussions:shelf_update",
+        {**LOGIN_THEN, "member": OK, "other": 404, "organiser": 404, "staff": 404},
+        lambda w: {"pk": w["shelf"].pk},
+        data=lambda w: {"name": "Renamed"},
+        watch=lambda w: w["shelf"],
+    ),
+    Row(
+        "discussions:shelf_delete",
+        {**LOGIN_THEN, "member": OK, "other": 404, "organiser": 404, "staff": 404},
+        lambda w: {"pk": w["shelf"].pk},
+    ),
+    # The export answers with the member's own ZIP.
+    Row("discussions:library_export", {**LOGIN_THEN, **dict.fromkeys(ROLES[1:], 200)}),
     # Threads and comments
     Row("discussions:comment_create", ANY_MEMBER, thread_kw, data=lambda w: {"body": "Hi"}),
     Row(
@@ -332,6 +355,7 @@ def build_world(make_user, *, private: bool) -> dict:
     from discussions.services import clubs as club_services
     from discussions.services.comments import comment_create, thread_for_book
     from discussions.services.contributions import notice_create
+    from discussions.services.library import shelf_create
     from discussions.services.meetings import meeting_create
     from discussions.services.polls import poll_create
 
@@ -373,6 +397,7 @@ def build_world(make_user, *, private: bool) -> dict:
         comment_create(thread=thread, author=users["organiser"], body="Agreed", parent=comment)
     notification = Notification.objects.get(recipient=users["member"])
     notice = notice_create(book=book, author=users["member"], category="violence", note="Ch. 3")
+    shelf = shelf_create(user=users["member"], name="Favourites")
     return {
         **users,
         "book": book,
@@ -388,6 +413,7 @@ def build_world(make_user, *, private: bool) -> dict:
         "comment": comment,
         "notification": notification,
         "notice": notice,
+        "shelf": shelf,
     }
 
 

@@ -569,6 +569,25 @@ def display_name_row(w: World) -> Change:
     )
 
 
+def reading_status_row(w: World) -> Change:
+    """The book page's status control: the card is the writer's own; the public shelf
+    it fills is on the profile every viewer sees, visitors' stored copy included."""
+    url = reverse("discussions:reading_status", args=[w.book.slug])
+    profile = w.a.get_absolute_url()
+    return Change(
+        write=lambda c: _post(c, url, {"status": "to-read"}),
+        checks=[
+            *_on(
+                _book_pages(w),
+                ["On your shelf: <strong>Want to read</strong>"],
+                ["Not on your shelves yet."],
+                viewers=WRITER,
+            ),
+            *_on([profile], ['-heading">Want to read</h3>', f">{w.book.title}</a>"]),
+        ],
+    )
+
+
 def catalog_title_row(w: World) -> Change:
     book = w.make_book(title="Klara and the Sun", slug="klara")
     url = reverse("admin:catalog_book_change", args=[book.pk])
@@ -626,6 +645,7 @@ ROWS = [
     membership_remove_row,
     notifications_read_row,
     display_name_row,
+    reading_status_row,
     catalog_title_row,
 ]
 

@@ -36,6 +36,26 @@ def test_profile_fields_render_inert(make_user, client, payload):
         assert_inert(client.get(path).content.decode(), payload)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_shelf_names_render_inert(make_user, client, payload):
+    """A shelf's name shows on its owner's profile (to everyone, when public), on the
+    shelves page and on every book page's "Your reading" card."""
+    from catalog.models import Book
+
+    book = Book.objects.create(title="Hostile shelf test", slug="hostile-shelf")
+    member = make_user()
+    client.force_login(member)
+    assert client.post("/shelves/", {"name": payload[:80], "is_public": "on"}).status_code == 302
+    shelf = member.shelves.get(kind="custom")
+    shelve = f"/books/{book.slug}/shelve/"
+    assert client.post(shelve, {"shelf": shelf.pk, "action": "add"}).status_code == 302
+    for path in (member.get_absolute_url(), "/shelves/", book.get_absolute_url()):
+        assert_inert(client.get(path).content.decode(), payload)
+    client.logout()
+    assert_inert(client.get(member.get_absolute_url()).content.decode(), payload)
+
+
 def test_the_checker_catches_live_payloads():
     """The checker itself must fail on what it is meant to catch."""
     for html in [

@@ -154,6 +154,32 @@ def home_page(w: World) -> tuple[str, list[str]]:
     return reverse("home"), ["Alice&#x27;s private salon"]
 
 
+def book_page_reading_status(w: World) -> tuple[str, list[str]]:
+    """The "Your reading" card: A's status, read-through and own private shelf."""
+    url = reverse("discussions:reading_status", args=[w.book.slug])
+    data = {"status": "did-not-finish", "page": "88"}
+    assert w.a_client.post(url, data).status_code == 302
+    shelves = reverse("discussions:shelf_list")
+    assert w.a_client.post(shelves, {"name": "Alice's butler shelf"}).status_code == 302
+    return reverse("catalog:book_detail", args=[w.book.slug]), [
+        "On your shelf: <strong>Did not finish</strong>",
+        "stopped at page 88",
+        "Alice&#x27;s butler shelf",
+    ]
+
+
+def profile_private_shelf(w: World) -> tuple[str, list[str]]:
+    """A's private shelf and the book on it are on A's profile only."""
+    shelves = reverse("discussions:shelf_list")
+    assert w.a_client.post(shelves, {"name": "Secret sorrows"}).status_code == 302
+    shelf = w.a.shelves.get(name="Secret sorrows")
+    update = reverse("discussions:shelf_update", args=[shelf.pk])
+    assert w.a_client.post(update, {"name": "Secret sorrows"}).status_code == 302  # private
+    shelve = reverse("discussions:book_shelve", args=[w.book.slug])
+    assert w.a_client.post(shelve, {"shelf": shelf.pk, "action": "add"}).status_code == 302
+    return w.a.get_absolute_url(), ["Secret sorrows", "The Remains of the Day"]
+
+
 def profile_page(w: World) -> tuple[str, list[str]]:
     data = {"display_name": A_NAME, "bio": "Butler stories.", "time_zone": ""}
     assert w.a_client.post(reverse("accounts:profile_edit"), data).status_code == 302
@@ -184,10 +210,12 @@ def comment_permalink(w: World) -> tuple[str, list[str]]:
 ROWS = [
     book_page,
     book_community_page,
+    book_page_reading_status,
     meeting_page,
     club_page,
     home_page,
     profile_page,
+    profile_private_shelf,
     thread_page,
     comment_permalink,
 ]
