@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0001_initial"),
-        ("discussions", "0005_comment_fan_out_outbox"),
+        ("discussions", "0010_notify_join_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
