@@ -127,4 +127,4 @@ def test_editing_a_character_in_the_admin_refreshes_search(admin_client, seeded)
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     book.refresh_from_db()
-    assert "Tony Gardner" in book.search_keywords
+    assert "Tony Gardner" in book.search_names
