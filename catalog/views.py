@@ -116,11 +116,17 @@ def isbn_redirect(request: HttpRequest, raw: str) -> HttpResponse:
     return redirect(edition.book)
 
 
+def search_versions(request, *args, **kwargs) -> dict:
+    """What search shows: the catalog's books and the clubs' public clubs and meetings."""
+    return versions(catalog="catalog", clubs="clubs")
+
+
 @require_GET
 @vary_on_headers("HX-Request")
-@public_page(catalog_versions, params=("q",))
+@public_page(search_versions, params=("q",))
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book."""
+    """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book.
+    The page also lists the clubs and meetings the reader may see (discussions/search.py)."""
     result = search_books(request.GET.get("q", ""))
     if result.isbn_book and not request.htmx:
         return redirect(result.isbn_book)

@@ -126,10 +126,13 @@ def test_a_nul_in_the_query_is_refused_site_wide_with_a_reason(client, seeded):
     assert "NUL character" in response.content.decode()
 
 
-def test_word_forms_match_through_full_text_search_on_postgres_only(seeded):
-    # PostgreSQL stems “clones” to the subject “Cloning”; the SQLite fallback matches
-    # substrings only. Both keep the same ordering contract.
-    assert ("Never Let Me Go" in titles("clones")) == (connection.vendor == "postgresql")
+def test_word_forms_match_through_full_text_search_on_postgres_only(db):
+    # PostgreSQL stems “clones” and “cloned” alike; the SQLite fallback matches substrings
+    # only. Both keep the same ordering contract.
+    book = Book.objects.create(title="Copies", slug="copies")
+    Description.objects.create(book=book, kind="summary", text="The pupils were cloned.")
+    refresh(book)
+    assert ("Copies" in titles("clones")) == (connection.vendor == "postgresql")
 
 
 def test_a_place_named_only_in_the_descriptions_finds_the_book(seeded):
@@ -161,8 +164,10 @@ def test_snippets_escape_the_text_and_keep_only_the_highlight(client, db):
     Description.objects.create(book=book, kind="plot", text=text)
     refresh(book)
     html = client.get("/search/", {"q": "hailsham"}).content.decode()
-    assert "<script>alert" not in html and "<b onclick" not in html
-    assert "&lt;script&gt;" in html and re.search(r"<mark>Hailsham</mark>", html)
+    snippet = re.search(r'<span class="search-snippet">(.*?)</span>', html).group(1)
+    # PostgreSQL's headline drops what its parser reads as tags; SQLite's escapes them.
+    assert "<mark>Hailsham</mark>" in snippet and "&amp;" in snippet
+    assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
 
 
 def test_a_misspelt_author_suggests_the_right_name(client, seeded):
