@@ -160,11 +160,16 @@ SEARCH_COLUMNS = ("search_names", "search_keywords", "search_text")
 SEARCH_CONFIG = "english"
 
 
-def book_search_vector(book: Book) -> SearchVector:
-    """The weighted document a book is searched by on PostgreSQL, from its own columns."""
+def book_search_vector(book: Book | None = None) -> SearchVector:
+    """The weighted document a book is searched by on PostgreSQL: from the book's values,
+    or (no book) from each row's own columns, for an update of many rows."""
+
+    def text(column: str):
+        return models.F(column) if book is None else Value(getattr(book, column))
+
     weighted = zip(("title", *SEARCH_COLUMNS), "ABCD", strict=True)
     vectors = [
-        SearchVector(Value(getattr(book, column)), weight=weight, config=SEARCH_CONFIG)
+        SearchVector(text(column), weight=weight, config=SEARCH_CONFIG)
         for column, weight in weighted
     ]
     return functools.reduce(operator.add, vectors)
