@@ -3,8 +3,8 @@ the weighted search vector with its GIN index and pg_trgm for "did you mean".
 
 SQLite has neither tsvector indexes nor extensions: there the index is skipped (the model
 state still records it, so makemigrations stays clean) and search reads the text columns.
-Books written before this migration are found by their new columns once the importer (or
-an admin save) refreshes them: `manage.py import_seeds` does it for the seeded catalog.
+Books written before this migration keep their authors (renamed column) and get the rest
+of their search text from `manage.py refresh_search` (or the next import or admin save).
 """
 
 import django.contrib.postgres.indexes
