@@ -57,14 +57,25 @@ class SearchResult:
         return self.books[0] if self.isbn and len(self.books) == 1 else None
 
 
-def search_books(raw_query: str, *, limit: int = MAX_RESULTS) -> SearchResult:
+def clean_query(raw_query: str) -> str:
+    """The query as searched: printable, single-spaced, at most MAX_QUERY_LENGTH long."""
     # Control characters (a NUL byte makes PostgreSQL refuse the query) are never meant.
     printable = "".join(ch if ch.isprintable() else " " for ch in raw_query[: MAX_QUERY_LENGTH * 4])
-    query = " ".join(printable.split())[:MAX_QUERY_LENGTH]
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
+
+
+def is_isbn_query(query: str) -> bool:
+    return isbn_rules.looks_like_isbn(query) or bool(
+        re.fullmatch(r"(?i)isbn[:\s-]*[\d\s-]+x?", query)
+    )
+
+
+def search_books(raw_query: str, *, limit: int = MAX_RESULTS) -> SearchResult:
+    query = clean_query(raw_query)
     result = SearchResult(query=query)
     if not query:
         return result
-    if isbn_rules.looks_like_isbn(query) or re.fullmatch(r"(?i)isbn[:\s-]*[\d\s-]+x?", query):
+    if is_isbn_query(query):
         try:
             result.isbn = isbn_rules.normalise(query)
         except isbn_rules.InvalidISBN as error:

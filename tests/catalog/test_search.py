@@ -181,3 +181,20 @@ def test_a_misspelt_author_suggests_the_right_name(client, seeded):
     html = client.get("/search/", {"q": "Ishigiro"}).content.decode()
     assert "Did you mean" in html and "Ishiguro" in html
     assert 'href="/books/never-let-me-go/"' in html
+
+
+def test_book_results_are_cached_until_the_catalog_changes(client, make_user, db):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user())
+    assert (
+        "Nothing in the catalog matches"
+        in client.get("/search/", {"q": "hailsham"}).content.decode()
+    )
+    with CaptureQueriesContext(connection) as again:
+        client.get("/search/", {"q": "hailsham"})
+    assert not [q for q in again.captured_queries if 'FROM "catalog_book"' in q["sql"]]
+    book = Book.objects.create(title="Quiet Rooms", slug="quiet-rooms")
+    Description.objects.create(book=book, kind="summary", text="A school called Hailsham.")
+    refresh(book)
+    assert "Quiet Rooms" in client.get("/search/", {"q": "hailsham"}).content.decode()
