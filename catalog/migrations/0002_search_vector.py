@@ -26,13 +26,21 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """Django skips the extension elsewhere going forwards, but not going backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0001_initial"),
     ]
 
     operations = [
-        TrigramExtension(),  # a no-op on databases other than PostgreSQL
+        TrigramExtensionOnPostgreSQL(),
         migrations.RenameField(
             model_name="book", old_name="search_authors", new_name="search_names"
         ),
