@@ -74,6 +74,21 @@ PAGES: list[Page] = [
     ),
     Page("book list (visitor)", "/books/", expect="/books/book-"),
     Page("search (visitor)", "/search/?q={search}", expect="{search}"),
+    # Issue #15 item 26: a word only the books' descriptions contain (weight D, with snippets
+    # and the clubs and meetings part). The visitor's page is stored whole after the first
+    # request; the signed-in row measures the search itself, every time.
+    Page(
+        "search by description (visitor)",
+        "/search/?q={description_search}",
+        expect="<mark>Hailsham</mark>",
+    ),
+    Page(
+        "search by description (signed in)",
+        "/search/?q={description_search}",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="<mark>Hailsham</mark>",
+    ),
     Page(
         "meeting page (signed in)",
         "/clubs/{club}/meetings/{meeting}/",

@@ -44,6 +44,8 @@ WORDS = (
     "empire",
     "island",
 )
+# Places the books' descriptions name (never a title or author word): search by description.
+PLACES = ("Hailsham", "Kingsfield", "the Cottages", "Norfolk", "Littlehampton")
 FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dev", "Ema", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai")
 ZONES = ("", "Europe/London", "Europe/Berlin", "America/New_York", "Asia/Tokyo")
 
@@ -156,12 +158,13 @@ def author_slug(book_index: int) -> str:
 
 
 def build_books(seed: int, sizes: Sizes) -> Facts:
-    """Books with an author each, their filing titles and search text, as the importer sets."""
-    from catalog.models import Author, Authorship, Book
-    from catalog.models.book import filing_title
+    """Books with an author each and a description naming a place; their filing titles and
+    search text (and, on PostgreSQL, search vector) as the importer sets them."""
+    from catalog.models import Author, Authorship, Book, Description
+    from catalog.models.book import book_search_vector, filing_title
 
     existing = Book.objects.count()
-    authors, books, names = [], [], {}
+    authors, books, names, descriptions = [], [], {}, {}
     for index in range(existing, sizes.books):
         rng = row_rng(seed, "book", index)
         author_rng = row_rng(seed, "author", index // 2)
@@ -170,13 +173,18 @@ def build_books(seed: int, sizes: Sizes) -> Facts:
         if index % 2 == 0 or index == existing:
             authors.append(Author(name=name, slug=author_slug(index), sort_name=name))
         title = f"The {' '.join(rng.sample(WORDS, rng.randint(1, 4))).title()}"
+        text_rng = row_rng(seed, "description", index)
+        place = text_rng.choice(PLACES)
+        words = " ".join(text_rng.choice(WORDS) for _ in range(text_rng.randint(40, 120)))
+        descriptions[index] = f"Growing up at {place}: {words}. Years later, {place} again."
         books.append(
             Book(
                 title=title,
                 slug=book_slug(index),
                 sort_title=filing_title(title),  # bulk_create skips Book.save()
                 first_published_year=rng.randint(1850, 2024),
-                search_authors=name,
+                search_names=name,
+                search_text=descriptions[index],
             )
         )
     existing_authors = set(Author.objects.values_list("slug", flat=True))
@@ -190,9 +198,23 @@ def build_books(seed: int, sizes: Sizes) -> Facts:
             for index, book in enumerate(books, start=existing)
         ],
     )
+    _in_batches(
+        Description,
+        [
+            Description(book=book, kind=Description.Kind.SUMMARY, text=descriptions[index])
+            for index, book in enumerate(books, start=existing)
+        ],
+    )
+    # bulk_create skips Book.save(), which derives the vector from the row's columns.
+    Book.objects.filter(search_vector__isnull=True).update(search_vector=book_search_vector())
     # Book 0 holds the big comment thread (build_comments); book 1 is an ordinary book page.
     first = Book.objects.get(slug=book_slug(1))
-    return {"book": first.slug, "book_title": first.title, "search": WORDS[0]}
+    return {
+        "book": first.slug,
+        "book_title": first.title,
+        "search": WORDS[0],
+        "description_search": PLACES[0].lower(),
+    }
 
 
 def club_slug(index: int) -> str:

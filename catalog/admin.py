@@ -26,6 +26,25 @@ from catalog.models import (
     Source,
     Subject,
 )
+from catalog.services import book_search_refresh
+
+
+class RefreshesSearch:
+    """A change here changes what the books it belongs to are found by (catalog/services.py)."""
+
+    def books_of(self, obj) -> list[Book]:
+        return [obj.book]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for book in self.books_of(form.instance):
+            book_search_refresh(book=book)
+
+    def delete_model(self, request, obj):
+        books = self.books_of(obj)
+        super().delete_model(request, obj)
+        for book in books:
+            book_search_refresh(book=book)
 
 
 class EditionForm(forms.ModelForm):
@@ -162,11 +181,14 @@ class BookAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_search_text()  # names of authors, subjects, characters may change
+        book_search_refresh(book=form.instance)  # its authors, subjects, characters…
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RefreshesSearch, admin.ModelAdmin):
+    def books_of(self, obj) -> list[Book]:
+        return list(obj.books.distinct())
+
     list_display = ["name", "sort_name", "slug"]
     search_fields = ["name", "sort_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -174,7 +196,10 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(RefreshesSearch, admin.ModelAdmin):
+    def books_of(self, obj) -> list[Book]:
+        return list(obj.books.distinct())
+
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -216,7 +241,7 @@ class AdaptationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(RefreshesSearch, admin.ModelAdmin):
     list_display = ["name", "book", "year", "result", "rank"]
     list_filter = ["result", "year"]
     search_fields = ["name", "book__title"]
@@ -231,7 +256,7 @@ class FactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(FactAdmin):
+class CharacterAdmin(RefreshesSearch, FactAdmin):
     list_display = ["name", "book", "role", "source"]
     list_filter = ["role", "source__kind"]
     search_fields = ["name", "alias", "book__title"]
@@ -245,7 +270,7 @@ class CriticReviewAdmin(FactAdmin):
 
 
 @admin.register(Description)
-class DescriptionAdmin(FactAdmin):
+class DescriptionAdmin(RefreshesSearch, FactAdmin):
     list_display = ["book", "kind", "position", "source"]
     list_filter = ["kind", "source__kind"]
     search_fields = ["text", "book__title"]

@@ -7,6 +7,7 @@ import re
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -16,7 +17,7 @@ from bookclub.http import public_page
 from catalog import isbn as isbn_rules
 from catalog.models import Author, Book, Edition, Subject
 from catalog.pages import book_facts
-from catalog.search import search_books
+from catalog.search import clean_query, is_isbn_query, search_books
 
 # The query parameters a page with a discussion reads (its sort order and page).
 THREAD_PARAMS = ("sort", "page")
@@ -116,15 +117,34 @@ def isbn_redirect(request: HttpRequest, raw: str) -> HttpResponse:
     return redirect(edition.book)
 
 
+def search_versions(request, *args, **kwargs) -> dict:
+    """What search shows: the catalog's books and the clubs' public clubs and meetings."""
+    return versions(catalog="catalog", clubs="clubs")
+
+
 @require_GET
 @vary_on_headers("HX-Request")
-@public_page(catalog_versions, params=("q",))
+@public_page(search_versions, params=("q",))
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book."""
-    result = search_books(request.GET.get("q", ""))
-    if result.isbn_book and not request.htmx:
-        return redirect(result.isbn_book)
+    """Search as you type (htmx) or with a plain GET; a known ISBN goes straight to its book.
+    The page also lists the clubs and meetings the reader may see (discussions/search.py)."""
+    query = clean_query(request.GET.get("q", ""))
+    isbn_query = is_isbn_query(query)
+    if isbn_query:
+        result = search_books(query)  # one exact lookup, and a known ISBN redirects
+        if result.isbn_book and not request.htmx:
+            return redirect(result.isbn_book)
+    else:
+        # Searched only when the page's cached book results (keyed by the catalog's
+        # version and the query) are missing.
+        result = SimpleLazyObject(lambda: search_books(query))
     template = "catalog/search.html"
     if request.htmx:
         template += "#search-results"
-    return render(request, template, {"result": result, "query": result.query})
+    context = {
+        "result": result,
+        "query": query,
+        "isbn_query": isbn_query,
+        "versions": search_versions(request),
+    }
+    return render(request, template, context)

@@ -34,6 +34,7 @@ from catalog.models import (
     Source,
     Subject,
 )
+from catalog.services import book_search_refresh
 
 # Bibliographic authority when documents disagree: the library record first.
 PRIORITY = [
@@ -409,7 +410,7 @@ class CatalogWriter:
     def finish(self) -> None:
         for book in self.touched_books.values():
             book.refresh_from_db()
-            if book.refresh_search_text():
+            if book_search_refresh(book=book):
                 self.report.count("book search texts", "updated")
 
 

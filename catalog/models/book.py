@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import re
 import textwrap
 
-from django.db import models
-from django.db.models import Prefetch
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import Prefetch, Value
 from django.urls import reverse
 
 
@@ -152,6 +156,25 @@ class BookQuerySet(models.QuerySet):
         return self.order_by(*orderings.get(key, orderings["title"]))
 
 
+SEARCH_COLUMNS = ("search_names", "search_keywords", "search_text")
+SEARCH_CONFIG = "english"
+
+
+def book_search_vector(book: Book | None = None) -> SearchVector:
+    """The weighted document a book is searched by on PostgreSQL: from the book's values,
+    or (no book) from each row's own columns, for an update of many rows."""
+
+    def text(column: str):
+        return models.F(column) if book is None else Value(getattr(book, column))
+
+    weighted = zip(("title", *SEARCH_COLUMNS), "ABCD", strict=True)
+    vectors = [
+        SearchVector(text(column), weight=weight, config=SEARCH_CONFIG)
+        for column, weight in weighted
+    ]
+    return functools.reduce(operator.add, vectors)
+
+
 def filing_title(title: str) -> str:
     """The title as a library files it: lower case, without a leading article."""
     return re.sub(r"^(?:the|an?)\s+", "", title.strip().lower())[:255]
@@ -198,10 +221,14 @@ class Book(models.Model):
     authors = models.ManyToManyField(Author, through="Authorship", related_name="books")
     subjects = models.ManyToManyField(Subject, through="BookSubject", related_name="books")
     sources = models.ManyToManyField(Source, through="Mention", related_name="books")
-    # Denormalised text for search (authors' names; subjects, genres, characters), kept
-    # current by Book.refresh_search_text so search needs no joins.
-    search_authors = models.TextField(blank=True, editable=False)
+    # Denormalised text for search, one column per weight (catalog/services.py keeps them
+    # current): names (authors, characters, other titles), keywords (subjects, genres,
+    # awards) and text (descriptions, plot, staff notes). On PostgreSQL, Book.save() derives
+    # the weighted search_vector from them and the title.
+    search_names = models.TextField(blank=True, editable=False)
     search_keywords = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = BookQuerySet.as_manager()
 
@@ -215,33 +242,26 @@ class Book(models.Model):
                 violation_error_message="The first publication year must be between 1000 and 2100.",
             )
         ]
+        # Created on PostgreSQL only (migration 0002): SQLite searches the text columns.
+        indexes = [GinIndex(fields=["search_vector"], name="catalog_book_search_vector")]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs):
         self.sort_title = filing_title(self.title)
+        derived = {"sort_title"}
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "title" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "sort_title"}
+        searched = update_fields is None or bool({"title", *SEARCH_COLUMNS} & set(update_fields))
+        if searched and connection.vendor == "postgresql":
+            self.search_vector = book_search_vector(self)
+            derived.add("search_vector")
+        if update_fields is not None and searched:
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:book_detail", kwargs={"slug": self.slug})
-
-    def refresh_search_text(self) -> bool:
-        """Recompute the denormalised search columns; True when they changed (and were saved)."""
-        authors = " ".join(a.name for a in Author.objects.filter(books=self).order_by("name"))
-        keywords = " ".join(
-            [s.name for s in Subject.objects.filter(books=self).distinct().order_by("name")]
-            + [c.name for c in self.characters.order_by("name")]
-            + ([self.original_title] if self.original_title else [])
-        )
-        if (authors, keywords) == (self.search_authors, self.search_keywords):
-            return False
-        self.search_authors, self.search_keywords = authors, keywords
-        self.save(update_fields=["search_authors", "search_keywords"])
-        return True
 
     @property
     def cover_hue(self) -> int:

@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import format_html
 
 from discussions.models import Meeting
+from discussions.search import clubs_found, meetings_found
 
 register = template.Library()
 
@@ -43,4 +44,16 @@ def home_meetings(context) -> dict:
         "meetings": listing,
         "versions": context["versions"],
         "TZ": context.get("TZ", ""),
+    }
+
+
+@register.inclusion_tag("discussions/_search_found.html", takes_context=True)
+def clubs_and_meetings_found(context, query: str) -> dict:
+    """The search page's clubs and meetings: only those the reader may see (never cached
+    for anyone else: @public_page stores signed-out pages only)."""
+    user = context["user"]
+    return {
+        "query": query,
+        "clubs": clubs_found(query, user),
+        "meetings": meetings_found(query, user),
     }

@@ -127,4 +127,31 @@ def test_editing_a_character_in_the_admin_refreshes_search(admin_client, seeded)
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     book.refresh_from_db()
-    assert "Tony Gardner" in book.search_keywords
+    assert "Tony Gardner" in book.search_names
+
+
+def test_a_description_added_in_the_admin_is_searchable_at_once(admin_client, db):
+    from catalog.search import search_books
+
+    book = Book.objects.create(title="Quiet Rooms", slug="quiet-rooms")
+    data = {"book": book.pk, "kind": "summary", "text": "A school called Hailsham.", "position": 0}
+    response = admin_client.post("/admin/catalog/description/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [found.title for found in search_books("hailsham").books] == ["Quiet Rooms"]
+
+
+def test_refresh_search_recomputes_books_written_by_hand(db):
+    import io
+
+    from django.core.management import call_command
+
+    from catalog.models import Description
+    from catalog.search import search_books
+
+    book = Book.objects.create(title="Quiet Rooms", slug="quiet-rooms")
+    Description.objects.create(book=book, kind="summary", text="A school called Hailsham.")
+    assert search_books("hailsham").books == []
+    out = io.StringIO()
+    call_command("refresh_search", stdout=out)
+    assert "1 book search texts updated" in out.getvalue()
+    assert [found.title for found in search_books("hailsham").books] == ["Quiet Rooms"]

@@ -1,9 +1,11 @@
 """Search: the same results and ordering contract on SQLite and PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection
 
-from catalog.models import Author, Authorship, Book, Character, Subject
+from catalog.models import Author, Authorship, Book, Character, Description, Subject
 from catalog.models.book import filing_title
 from catalog.search import search_books
 
@@ -12,6 +14,12 @@ BOOK_URL = "/books/never-let-me-go/"
 
 def titles(query: str) -> list[str]:
     return [book.title for book in search_books(query).books]
+
+
+def refresh(book: Book) -> None:
+    from catalog.services import book_search_refresh
+
+    book_search_refresh(book=book)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +48,7 @@ def test_search_by_author_lists_all_their_books_in_filing_order(seeded):
 
 def test_title_matches_outrank_subject_matches(seeded):
     cloning_book = Book.objects.create(title="Cloning Made Simple", slug="cloning-made-simple")
-    cloning_book.refresh_search_text()
+    refresh(cloning_book)
     assert titles("cloning")[:2] == ["Cloning Made Simple", "Never Let Me Go"]
 
 
@@ -52,7 +60,7 @@ def test_author_matches_outrank_character_matches(db):
     Character.objects.create(book=with_kathy, name="Kathy")
     Subject.objects.create(name="Unrelated", slug="unrelated")
     for book in (by_kathy, with_kathy):
-        book.refresh_search_text()
+        refresh(book)
     assert titles("kathy") == ["Essays", "A Novel"]
 
 
@@ -118,7 +126,75 @@ def test_a_nul_in_the_query_is_refused_site_wide_with_a_reason(client, seeded):
     assert "NUL character" in response.content.decode()
 
 
-def test_word_forms_match_through_full_text_search_on_postgres_only(seeded):
-    # PostgreSQL stems “clones” to the subject “Cloning”; the SQLite fallback matches
-    # substrings only. Both keep the same ordering contract.
-    assert ("Never Let Me Go" in titles("clones")) == (connection.vendor == "postgresql")
+def test_word_forms_match_through_full_text_search_on_postgres_only(db):
+    # PostgreSQL stems “clones” and “cloned” alike; the SQLite fallback matches substrings
+    # only. Both keep the same ordering contract.
+    book = Book.objects.create(title="Copies", slug="copies")
+    Description.objects.create(book=book, kind="summary", text="The pupils were cloned.")
+    refresh(book)
+    assert ("Copies" in titles("clones")) == (connection.vendor == "postgresql")
+
+
+def test_a_place_named_only_in_the_descriptions_finds_the_book(seeded):
+    result = search_books("Hailsham")
+    assert "Never Let Me Go" in [book.title for book in result.books]
+    found = next(book for book in result.books if book.title == "Never Let Me Go")
+    assert re.search(r"<mark>Hailsham</mark>", found.snippet, re.IGNORECASE)
+
+
+def test_the_search_page_shows_why_a_description_match_matched(client, seeded):
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get("/search/", {"q": "hailsham"}, **headers).content.decode()
+        assert 'href="/books/never-let-me-go/"' in html
+        assert re.search(r"<mark>Hailsham</mark>", html, re.IGNORECASE)
+
+
+def test_a_title_match_ranks_above_a_description_match(db):
+    in_title = Book.objects.create(title="Walking the Orchard", slug="walking-the-orchard")
+    in_text = Book.objects.create(title="Apples", slug="apples")
+    Description.objects.create(book=in_text, kind="summary", text="A year in an old orchard.")
+    for book in (in_title, in_text):
+        refresh(book)
+    assert titles("orchard") == ["Walking the Orchard", "Apples"]
+
+
+def test_snippets_escape_the_text_and_keep_only_the_highlight(client, db):
+    book = Book.objects.create(title="Tags", slug="tags")
+    text = 'Pupils at <b onclick="x()">Hailsham</b> & <script>alert(1)</script> elsewhere.'
+    Description.objects.create(book=book, kind="plot", text=text)
+    refresh(book)
+    html = client.get("/search/", {"q": "hailsham"}).content.decode()
+    snippet = re.search(r'<span class="search-snippet">(.*?)</span>', html).group(1)
+    # PostgreSQL's headline drops what its parser reads as tags; SQLite's escapes them.
+    assert "<mark>Hailsham</mark>" in snippet and "&amp;" in snippet
+    assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_a_misspelt_author_suggests_the_right_name(client, seeded):
+    result = search_books("Ishigiro")
+    if connection.vendor != "postgresql":
+        # The SQLite fallback matches substrings only: no trigrams, no suggestion.
+        assert result.books == [] and result.suggestion == ""
+        return
+    assert result.suggestion == "Ishiguro"
+    assert "Never Let Me Go" in [book.title for book in result.books]
+    html = client.get("/search/", {"q": "Ishigiro"}).content.decode()
+    assert "Did you mean" in html and "Ishiguro" in html
+    assert 'href="/books/never-let-me-go/"' in html
+
+
+def test_book_results_are_cached_until_the_catalog_changes(client, make_user, db):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user())
+    assert (
+        "Nothing in the catalog matches"
+        in client.get("/search/", {"q": "hailsham"}).content.decode()
+    )
+    with CaptureQueriesContext(connection) as again:
+        client.get("/search/", {"q": "hailsham"})
+    assert not [q for q in again.captured_queries if 'FROM "catalog_book"' in q["sql"]]
+    book = Book.objects.create(title="Quiet Rooms", slug="quiet-rooms")
+    Description.objects.create(book=book, kind="summary", text="A school called Hailsham.")
+    refresh(book)
+    assert "Quiet Rooms" in client.get("/search/", {"q": "hailsham"}).content.decode()

@@ -67,7 +67,7 @@ def test_isbn_search_lands_on_the_book_page_with_every_section_and_its_sources(p
 
 def test_live_search_shows_results_while_typing(page, catalog):
     page.goto("/search/")
-    field = page.get_by_label("Title, author, subject, character or ISBN")
+    field = page.get_by_label("Title, author, character, place, plot, subject, club or ISBN")
     field.press_sequentially("ishig", delay=40)
     results = page.locator("#search-results")
     expect(results.get_by_role("link", name="Never Let Me Go")).to_be_visible()
