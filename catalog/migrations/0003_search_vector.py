@@ -36,7 +36,7 @@ class TrigramExtensionOnPostgreSQL(TrigramExtension):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0001_initial"),
+        ("catalog", "0002_constraint_messages_in_plain_words"),
     ]
 
     operations = [
