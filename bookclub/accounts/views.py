@@ -33,10 +33,13 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Edit one's own display name, bio, time zone, email address and email preferences."""
+    previous_email = request.user.email
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        if "email" in form.changed_data:
+        # By what is stored, not changed_data: a form sent without the (optional) address
+        # keeps it, and must not send it back to unverified.
+        if user.email.lower() != previous_email.lower():
             email_change(request=request, user=user)
             messages.info(request, f"We sent a confirmation link to {user.email}.")
         messages.success(request, "Your profile is saved.")

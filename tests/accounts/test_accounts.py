@@ -122,6 +122,16 @@ def test_member_edits_their_profile_and_it_shows_publicly(member_client, member,
 
 
 @pytest.mark.django_db
+def test_a_profile_saved_without_the_address_keeps_it_verified_and_the_member_signed_in(
+    member_client, member, client
+):
+    member_client.post("/profile/", {"display_name": "Kathy H."})
+    assert member.emailaddress_set.get().verified
+    client.post("/accounts/login/", {"login": member.username, "password": "correct horse battery"})
+    assert "Log out" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
 def test_profile_rejects_an_unknown_time_zone_with_a_field_error(member_client, member):
     response = member_client.post("/profile/", {"display_name": "K", "time_zone": "Mars/Olympus"})
     assert response.status_code == 200
