@@ -14,6 +14,19 @@ COMMUNITY_MODELS = (
 CLUB_MODELS = ("Club", "Membership", "Meeting", "ReadingSection", "Poll")
 # What a member's profile shows of their library (read-throughs' dates are not on it).
 LIBRARY_MODELS = ("Shelf", "ShelfEntry")
+# A member's own choices, which discussions/viewer.py caches per member.
+READER_MODELS = (
+    "Rating",
+    "AgeVote",
+    "NoticeSecond",
+    "Follow",
+    "Flag",
+    "RSVP",
+    "ReadingProgress",
+    "Shelf",
+    "ShelfEntry",
+    "ReadThrough",
+)
 
 
 class DiscussionsConfig(AppConfig):
@@ -27,6 +40,7 @@ class DiscussionsConfig(AppConfig):
             clubs_changed,
             community_row_changed,
             meeting_row_changed,
+            reader_row_changed,
             shelf_row_changed,
         )
 
@@ -42,6 +56,10 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(shelf_row_changed, sender=model, dispatch_uid=f"lc-{name}")
             post_delete.connect(shelf_row_changed, sender=model, dispatch_uid=f"ld-{name}")
+        for name in READER_MODELS:
+            model = self.get_model(name)
+            post_save.connect(reader_row_changed, sender=model, dispatch_uid=f"rc-{name}")
+            post_delete.connect(reader_row_changed, sender=model, dispatch_uid=f"rd-{name}")
         rsvp = self.get_model("RSVP")
         post_save.connect(meeting_row_changed, sender=rsvp, dispatch_uid="mc-RSVP")
         post_delete.connect(meeting_row_changed, sender=rsvp, dispatch_uid="md-RSVP")

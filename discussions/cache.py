@@ -86,6 +86,18 @@ def shelf_row_changed(sender, instance, **_signal_arguments) -> None:
     bump(*(shelves_version(name) for name in names))
 
 
+def reader_version(user_id: int) -> str:
+    """A member's own choices (ratings, votes, follows, flags, RSVPs, progress, shelves):
+    what discussions/viewer.py caches for them is keyed by it."""
+    return f"reader:{user_id}"
+
+
+def reader_row_changed(sender, instance, **_signal_arguments) -> None:
+    user_id = getattr(instance, "user_id", None) or getattr(instance, "reporter_id", None)
+    if user_id is not None:
+        bump(reader_version(user_id))
+
+
 def clubs_changed(**_signal_arguments) -> None:
     bump("clubs")
 

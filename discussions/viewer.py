@@ -8,8 +8,11 @@ Delete on your own, Flag on others') come from `data-author` and site.js instead
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
+from bookclub.cache import versions
+from discussions.cache import reader_version
 from discussions.models import (
     AgeVote,
     Flag,
@@ -20,6 +23,25 @@ from discussions.models import (
     Shelf,
     ShelfEntry,
 )
+
+READER_TIMEOUT = 60 * 60
+
+
+def for_reader(user, what: str, build, **depends_on: str):
+    """build() cached for this member under their reader version (discussions/cache.py)
+    and the versions it also shows (`depends_on`): any write of theirs retires it, and a
+    cached value is theirs alone."""
+    current = versions(reader=reader_version(user.pk), **depends_on)
+    key = f"viewer:{user.pk}:{what}:" + ":".join(current[name] for name in sorted(current))
+    return cache.get_or_set(key, build, READER_TIMEOUT)
+
+
+def _thread_marks(thread, user) -> dict:
+    flags = Flag.objects.filter(reporter=user, comment__thread=thread)
+    return {
+        "following": Follow.objects.filter(thread=thread, user=user).exists(),
+        "flagged_ids": set(flags.values_list("comment_id", flat=True)),
+    }
 
 
 def thread_viewer(thread, user) -> dict:
@@ -74,6 +96,10 @@ def book_viewer(book, user) -> dict:
     book is in their library."""
     if not getattr(user, "is_authenticated", False):
         return {"my_rating": None, "my_age": None, "seconded": set(), **reading_viewer(book, user)}
+    return for_reader(user, f"book:{book.pk}", lambda: _book_choices(book, user))
+
+
+def _book_choices(book, user) -> dict:
     return {
         **reading_viewer(book, user),
         "my_rating": Rating.objects.filter(book=book, user=user)
@@ -94,8 +120,6 @@ def meeting_viewer(meeting, club, user) -> dict:
     """The reader's part in a meeting: their RSVP and reading progress, and what they may
     do (see the members-only link, answer, organise)."""
     from discussions import permissions
-    from discussions.models import RSVP
-    from discussions.services.spoilers import progress_for_meeting
 
     signed_in = getattr(user, "is_authenticated", False)
     return {
@@ -103,6 +127,25 @@ def meeting_viewer(meeting, club, user) -> dict:
         # Ballots and RSVPs are the club's own: visiting staff see them but cannot cast them.
         "can_take_part": club.is_member(user),
         "is_organiser": permissions.can_organise(user, club),
-        "rsvp": RSVP.objects.filter(meeting=meeting, user=user).first() if signed_in else None,
+        # The progress names its reading section: retired with the clubs' version too.
+        **(
+            for_reader(
+                user,
+                f"meeting:{meeting.pk}",
+                lambda: _meeting_choices(meeting, user),
+                clubs="clubs",
+            )
+            if signed_in
+            else {"rsvp": None, "progress": None}
+        ),
+    }
+
+
+def _meeting_choices(meeting, user) -> dict:
+    from discussions.models import RSVP
+    from discussions.services.spoilers import progress_for_meeting
+
+    return {
+        "rsvp": RSVP.objects.filter(meeting=meeting, user=user).first(),
         "progress": progress_for_meeting(user=user, meeting=meeting),
     }

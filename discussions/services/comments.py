@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bookclub.cache import bump
 from catalog.models import Book
 from discussions import markup
-from discussions.cache import thread_changed
+from discussions.cache import reader_version, thread_changed
 from discussions.models import (
     Comment,
     CommentRevision,
@@ -207,8 +208,13 @@ def comments_moderate_in_bulk(*, comment_ids: list[int], hide: bool) -> int:
 
 
 def flags_dismiss(*, flag_ids: list[int]) -> int:
-    """Resolve flags and leave their comments as they are (only moderators see flags)."""
-    return Flag.objects.filter(pk__in=flag_ids).update(resolved_at=timezone.now())
+    """Resolve flags and leave their comments as they are (only moderators see flags).
+    A bulk update sends no signals: the reporters' cached reader values are retired here."""
+    flags = Flag.objects.filter(pk__in=flag_ids)
+    reporters = set(flags.values_list("reporter_id", flat=True))
+    dismissed = Flag.objects.filter(pk__in=flag_ids).update(resolved_at=timezone.now())
+    bump(*(reader_version(pk) for pk in reporters))
+    return dismissed
 
 
 def thread_lock(*, thread: Thread, moderator, locked: bool) -> Thread:

@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bookclub.cache import bump
 from bookclub.outbox.services import Email, emails_queue
+from discussions.cache import reader_version
 from discussions.markup import mentioned_usernames
 from discussions.models import Comment, Follow, Notification
 
@@ -37,6 +39,7 @@ def unsubscribe_apply(*, token: str) -> str:
     user = User.objects.get(pk=data["u"])
     if data.get("t"):
         Follow.objects.filter(user=user, thread_id=data["t"]).update(email=False)
+        bump(reader_version(user.pk))  # a bulk update: no signal retires their follows
         return "You will no longer get emails about this thread."
     user.email_notifications = False
     user.save(update_fields=["email_notifications"])

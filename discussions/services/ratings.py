@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from bookclub.cache import bump
 from catalog.models import Book
-from discussions.cache import book_changed
+from discussions.cache import book_changed, reader_version
 from discussions.models import AgeVote, Rating
 from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
 from discussions.services.errors import DiscussionError
@@ -32,6 +33,7 @@ def _upsert(model, *, book: Book, user, field: str, value) -> object:
         update_fields=[field, "updated_at"],
     )
     book_changed(book)
+    bump(reader_version(user.pk))
     return obj
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.apps import apps
 
-from discussions.apps import CLUB_MODELS, COMMUNITY_MODELS, LIBRARY_MODELS
+from discussions.apps import CLUB_MODELS, COMMUNITY_MODELS, LIBRARY_MODELS, READER_MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 BULK_WRITES = {"update", "bulk_create", "bulk_update"}
@@ -23,7 +23,8 @@ EXEMPT = {
 
 def cached_models() -> set[str]:
     names = {model.__name__ for model in apps.get_app_config("catalog").get_models()}
-    return names | set(COMMUNITY_MODELS) | set(CLUB_MODELS) | set(LIBRARY_MODELS) | {"RSVP", "User"}
+    discussions = {*COMMUNITY_MODELS, *CLUB_MODELS, *LIBRARY_MODELS, *READER_MODELS, "RSVP"}
+    return names | discussions | {"User"}
 
 
 def _root(node: ast.AST) -> str:
