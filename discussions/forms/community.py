@@ -74,7 +74,10 @@ class RatingForm(PlainTextForm, forms.Form):
 class AgeVoteForm(PlainTextForm, forms.Form):
     minimum_age = forms.TypedChoiceField(
         label="Suitable for ages",
-        choices=[(str(age), f"{age} and over") for age in range(MIN_AGE, MAX_AGE + 1)],
+        choices=[
+            (str(age), f"{age} year{'' if age == 1 else 's'} and over")
+            for age in range(MIN_AGE, MAX_AGE + 1)
+        ],
         coerce=int,
         required=False,
     )
@@ -83,7 +86,8 @@ class AgeVoteForm(PlainTextForm, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("withdraw") and data.get("minimum_age") in (None, ""):
-            raise forms.ValidationError(f"Choose an age from {MIN_AGE} to {MAX_AGE}.")
+            # The picker starts on "Choose an age": sending it as it is says nothing yet.
+            self.add_error("minimum_age", "Choose an age.")
         return data
 
 

@@ -48,7 +48,12 @@ def _render(request, book, partial: str, status: int = 200, **extra) -> HttpResp
     if request.htmx:
         template = THREAD if partial == "comment-form" else SECTION
         context = _context(request, book, **extra)
-        return render(request, f"{template}#{partial}", context, status=status)
+        response = render(request, f"{template}#{partial}", context, status=status)
+        if partial == "comment-form":
+            # The form posts into #comment-list; its errors belong in the form itself.
+            response["HX-Retarget"] = "#comment-form"
+            response["HX-Reswap"] = "innerHTML"
+        return response
     # The page's {% book_community %} tag gathers the section; bound forms override.
     context = {"book": book, "versions": book_page_versions(book.slug), **extra}
     return render(request, PAGE, context, status=status)

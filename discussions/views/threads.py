@@ -135,7 +135,12 @@ def comment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         template = (
             "discussions/_thread.html#comment-form" if request.htmx else "discussions/thread.html"
         )
-        return render(request, template, context, status=400)
+        response = render(request, template, context, status=400)
+        if request.htmx:
+            # The form posts into #comment-list; its errors belong in the form itself.
+            response["HX-Retarget"] = "#comment-form"
+            response["HX-Reswap"] = "innerHTML"
+        return response
     try:
         comment = services.comment_create(
             thread=thread,

@@ -32,3 +32,23 @@ def test_flag_admin_dismisses_flags(client, staff, member, make_user, post):
     assert Flag.objects.get().resolved_at is not None
     comment.refresh_from_db()
     assert not comment.is_hidden
+
+
+def test_comment_list_shows_flags_and_hidden_before_a_short_excerpt(client, staff, member, post):
+    post(member, "x" * 200)
+    client.force_login(staff)
+    html = client.get(reverse("admin:discussions_comment_changelist")).content.decode()
+    headers = [h for h in ("column-open_flags", "column-is_hidden", "column-excerpt") if h in html]
+    assert headers == ["column-open_flags", "column-is_hidden", "column-excerpt"]
+    assert html.index("column-is_hidden") < html.index("column-excerpt")
+    assert "x" * 60 in html and "x" * 61 not in html
+
+
+def test_the_hide_action_says_how_many_comments_it_hid(client, staff, member, post):
+    comments = [post(member, "one"), post(member, "two")]
+    client.force_login(staff)
+    url = reverse("admin:discussions_comment_changelist")
+    response = client.post(
+        url, {"action": "hide", "_selected_action": [c.pk for c in comments]}, follow=True
+    )
+    assert "2 comments hidden." in response.content.decode()

@@ -190,3 +190,38 @@ def test_parallel_ratings_from_one_member_never_create_two_rows(make_user, make_
     assert statuses == [302] * 6
     assert Rating.objects.filter(book=book, user=member).count() == 1
     assert AgeVote.objects.filter(book=book, user=member).count() == 1
+
+
+def _age_select(html: str) -> str:
+    import re
+
+    return re.search(r'<select name="minimum_age".*?</select>', html, re.S).group(0)
+
+
+def test_a_member_who_has_not_voted_must_choose_an_age(member_client, book, community_url):
+    select = _age_select(member_client.get(community_url).content.decode())
+    first = select.split("<option", 2)[1]
+    assert 'value=""' in first and "selected" in first and "Choose an age" in first
+    assert select.count("selected") == 1
+    assert ">1 year and over<" in select and ">2 years and over<" in select
+    assert ">1 years" not in select
+
+    response = member_client.post(_age_url(book), {"minimum_age": ""}, **HTMX)
+    assert response.status_code == 400
+    assert "Choose an age." in response.content.decode()
+    assert not AgeVote.objects.exists()
+
+
+def test_a_member_who_voted_sees_their_age_chosen_and_no_empty_choice(
+    member_client, member, book, community_url
+):
+    services.age_vote_set(book=book, user=member, minimum_age=12)
+    select = _age_select(member_client.get(community_url).content.decode())
+    assert "Choose an age" not in select
+    assert '<option value="12" selected>12 years and over</option>' in select
+
+
+def test_the_consensus_says_year_in_the_singular(make_user, book, client, community_url):
+    services.age_vote_set(book=book, user=make_user(), minimum_age=1)
+    html = client.get(community_url).content.decode()
+    assert "Suitable for <strong>1 year and over</strong>" in html
