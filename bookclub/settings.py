@@ -162,6 +162,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "staff", "moderator", "bookclub"]
 ACCOUNT_ADAPTER = "bookclub.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "bookclub.accounts.forms.LoginForm"}
 # Limits live in the shared cache (Redis when REDIS_URL is set), so every app
 # process enforces the same counters.
 ACCOUNT_RATE_LIMITS = {

@@ -1,5 +1,6 @@
 import copy
 
+from allauth.account import forms as allauth_forms
 from django import forms
 
 from bookclub.accounts.models import User, time_zone_choices
@@ -73,3 +74,11 @@ class ProfileForm(PlainTextForm, forms.ModelForm):
     def clean_display_name(self) -> str:
         """A name is one line: line breaks and runs of spaces become single spaces."""
         return " ".join(self.cleaned_data["display_name"].split())
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's, with the field named as readers know it ("Login" read like a verb)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
