@@ -37,6 +37,7 @@ def for_reader(user, what: str, build, **depends_on: str):
 
 
 def _thread_marks(thread, user) -> dict:
+    """Whether the member follows the thread, and which of its comments they flagged."""
     flags = Flag.objects.filter(reporter=user, comment__thread=thread)
     return {
         "following": Follow.objects.filter(thread=thread, user=user).exists(),
@@ -57,13 +58,12 @@ def thread_viewer(thread, user) -> dict:
             "can_moderate": False,
         }
     refusal = thread.post_check(user)
-    saved = signed_in and thread.pk is not None
-    flags = (
-        Flag.objects.filter(reporter=user, comment__thread=thread) if saved else Flag.objects.none()
-    )
+    if signed_in and thread.pk is not None:
+        marks = for_reader(user, f"thread:{thread.pk}", lambda: _thread_marks(thread, user))
+    else:
+        marks = {"following": False, "flagged_ids": set()}
     return {
-        "following": saved and Follow.objects.filter(thread=thread, user=user).exists(),
-        "flagged_ids": set(flags.values_list("comment_id", flat=True)),
+        **marks,
         "can_post": not refusal,
         "post_refusal": refusal,
         "can_moderate": thread.can_moderate(user),
