@@ -96,12 +96,6 @@ TEMPLATES = [
     },
 ]
 
-# Steps the seed importer runs after the catalog, in its transaction.
-CATALOG_POST_IMPORT_STEPS = [
-    "discussions.importing.store_community_activity",
-    "discussions.importing.seed_library_club",
-]
-
 # --- Database -----------------------------------------------------------------
 DATABASES = {
     "default": parse_database_url(

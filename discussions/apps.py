@@ -34,6 +34,10 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self) -> None:
+        from catalog.importer import documents_stored
+        from discussions.importing import stored
+
+        documents_stored.connect(stored, dispatch_uid="discussions-seed-documents")
         # Cache invalidation only (discussions/cache.py): whatever writes these rows —
         # services, the admin, the importer — retires the versions that show them.
         from discussions.cache import (

@@ -1,7 +1,7 @@
 """Post-import steps: what the discussions app takes from the seed documents.
 
-The catalog importer runs these inside its transaction (setting
-CATALOG_POST_IMPORT_STEPS), after it has stored books and sources.
+The catalog importer sends `documents_stored` inside its transaction, after it has
+stored books and sources; `stored` (connected in discussions/apps.py) runs both steps.
 """
 
 from __future__ import annotations
@@ -61,3 +61,9 @@ def seed_library_club(documents: Sequence[ParsedDocument], report: ImportReport)
     for label, amount in created.items():
         if amount:
             report.count("poll candidates" if label == "candidates" else label, "created", amount)
+
+
+def stored(*, documents: Sequence[ParsedDocument], report: ImportReport, **_signal) -> None:
+    """The receiver of catalog.importer.documents_stored: both steps, in order."""
+    store_community_activity(documents, report)
+    seed_library_club(documents, report)

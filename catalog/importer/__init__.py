@@ -4,15 +4,16 @@
 database until all of them parsed), then, inside one transaction, runs the
 catalog step and then each post-import step.
 
-Post-import steps are where other features store what the catalog ignores
-(community comments, age votes, the seeded club): list their dotted paths in the
-setting CATALOG_POST_IMPORT_STEPS. Each is called as step(documents, report)
-with the parsed documents (catalog.importer.documents.ParsedDocument) and the
-ImportReport: report.books[doc.file] and report.sources[doc.file] are the Book
-and Source rows of each document, and report.count(label, "created"|"updated"|
-"deleted") adds the step's own rows to the command's summary and to its
-“nothing changed” check. They run in the same
-transaction, so an exception in a step rolls the whole import back.
+Post-import steps are where other apps store what the catalog ignores (community
+comments, age votes, the seeded club): they connect a receiver to the
+`documents_stored` signal in their AppConfig.ready(), because the catalog never
+imports them. Each receiver is called with `documents=`, the parsed documents
+(catalog.importer.documents.ParsedDocument), and `report=`, the ImportReport:
+report.books[doc.file] and report.sources[doc.file] are the Book and Source rows
+of each document, and report.count(label, "created"|"updated"|"deleted") adds the
+step's own rows to the command's summary and to its “nothing changed” check.
+They run in the same transaction, so an exception in a step rolls the whole
+import back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
+from django.dispatch import Signal
 
 from catalog.importer.documents import ParsedDocument
 from catalog.importer.parsers import parse_file
@@ -57,8 +58,8 @@ def seed_paths(paths: Iterable[Path | str] | None = None) -> list[Path]:
     return found
 
 
-def post_import_steps() -> list[PostImportStep]:
-    return [import_string(path) for path in getattr(settings, "CATALOG_POST_IMPORT_STEPS", [])]
+# Sent inside the import's transaction, after the catalog step (see the module's docstring).
+documents_stored = Signal()
 
 
 def import_documents(
@@ -67,7 +68,10 @@ def import_documents(
     dry_run: bool = False,
     steps: Sequence[PostImportStep] | None = None,
 ) -> ImportReport:
-    """Parse, then store everything atomically; raises SeedError naming the file and line."""
+    """Parse, then store everything atomically; raises SeedError naming the file and line.
+
+    `steps`, when given, run instead of the signal's receivers (tests use it to import the
+    catalog alone, or to make a step fail)."""
     documents = [parse_file(path) for path in seed_paths(list(paths) if paths else None)]
     files = [doc.file for doc in documents]
     if duplicate := next((name for name in files if files.count(name) > 1), None):
@@ -75,7 +79,10 @@ def import_documents(
     report = ImportReport(documents=documents, dry_run=dry_run)
     with transaction.atomic():
         store_catalog(documents, report)
-        for step in post_import_steps() if steps is None else steps:
+        if steps is None:
+            # send(), not send_robust(): a failing receiver rolls the whole import back.
+            documents_stored.send(sender=import_documents, documents=documents, report=report)
+        for step in steps or ():
             step(documents, report)
         if dry_run:
             transaction.set_rollback(True)

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.importer import import_documents
+from catalog.importer import documents_stored, import_documents
 from catalog.importer.text import SeedError
 from catalog.models import (
     Adaptation,
@@ -220,15 +220,18 @@ def test_post_import_steps_receive_parsed_documents_and_count_into_the_report():
 
 
 @pytest.mark.django_db
-def test_post_import_steps_come_from_the_setting(settings):
-    settings.CATALOG_POST_IMPORT_STEPS = ["tests.catalog.test_importer.record_step"]
-    record_step.calls = 0
-    import_documents()
-    assert record_step.calls == 1
+def test_other_apps_store_their_part_through_the_documents_stored_signal():
+    calls = []
 
+    def record(*, documents, report, **_signal):
+        calls.append((len(documents), report.dry_run))
 
-def record_step(documents, report):
-    record_step.calls += 1
+    documents_stored.connect(record)
+    try:
+        import_documents(dry_run=True)
+    finally:
+        documents_stored.disconnect(record)
+    assert calls == [(len(list(SEEDS.glob("*.txt"))), True)]
 
 
 @pytest.mark.django_db
