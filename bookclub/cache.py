@@ -2,11 +2,11 @@
 
 Every cached fragment and every visitor page's ETag is keyed by the versions of the data
 it shows (pretix's ObjectRelatedCache idea): "catalog", "book:<slug>" (a book's community),
-"meeting:<id>", "clubs", "people", "shelves:<username>". A write bumps the version of what
-it changed, from a model signal (catalog/apps.py, discussions/apps.py,
-bookclub/accounts/apps.py) or from the service that writes in bulk
-(discussions/services/comments.py, ratings.py), so old entries are never read again and
-expire on their own.
+"meeting:<id>", "clubs", "people", "shelves:<username>", and "reader:<user id>" (a
+member's own choices). A write bumps the version of what it changed, from a model signal
+(catalog/apps.py, discussions/apps.py, bookclub/accounts/apps.py) or from the service
+that writes in bulk (discussions/services/comments.py, ratings.py), so old entries are
+never read again and expire on their own.
 """
 
 from __future__ import annotations
@@ -73,6 +73,20 @@ def bump(*names: str) -> None:
     bump_now()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(bump_now, robust=True)
+
+
+def reader_version(user_id: int) -> str:
+    """A member's own choices (ratings, votes, follows, flags, RSVPs, progress, shelves):
+    what discussions/viewer.py caches for them is keyed by it. Pages read it with their
+    other versions (one round trip) and hand it to the viewer."""
+    return f"reader:{user_id}"
+
+
+def page_versions(user, **names: str) -> dict[str, str]:
+    """versions(**names), plus the member's own as "reader" when `user` is signed in."""
+    if getattr(user, "is_authenticated", False):
+        names["reader"] = reader_version(user.pk)
+    return versions(**names)
 
 
 def cache_is_up() -> bool:

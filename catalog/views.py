@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from bookclub.cache import versions
+from bookclub.cache import page_versions, versions
 from bookclub.http import public_page
 from catalog import isbn as isbn_rules
 from catalog.models import Author, Book, Edition, Subject
@@ -38,10 +38,10 @@ def catalog_versions(request, *args, **kwargs) -> dict:
     return versions(catalog="catalog")
 
 
-def book_page_versions(slug: str) -> dict:
-    """What the book page shows: the catalog, the book's community (discussions/cache.py)
-    and members' public names."""
-    return versions(catalog="catalog", community=f"book:{slug}", people="people")
+def book_page_versions(slug: str, user=None) -> dict:
+    """What the book page shows: the catalog, the book's community (discussions/cache.py),
+    members' public names, and the member's own choices."""
+    return page_versions(user, catalog="catalog", community=f"book:{slug}", people="people")
 
 
 @require_GET
@@ -92,7 +92,8 @@ def _subject_from(request: HttpRequest, parameter: str, kind: str) -> Subject | 
 def book_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The book page: every fact from the documents, with where it came from."""
     book = get_object_or_404(Book, slug=slug)
-    context = {"book": book, "facts": book_facts(book), "versions": book_page_versions(slug)}
+    shown = book_page_versions(slug, request.user)
+    context = {"book": book, "facts": book_facts(book), "versions": shown}
     return render(request, "catalog/book_detail.html", context)
 
 

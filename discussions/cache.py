@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from bookclub.cache import bump
+from bookclub.cache import bump, reader_version
 
 
 def community_version(slug: str) -> str:
@@ -84,12 +84,6 @@ def shelf_row_changed(sender, instance, **_signal_arguments) -> None:
     else:  # the admin, or a cascade (a deleted member's profile is gone anyway)
         names = User.objects.filter(pk=instance.user_id).values_list("username", flat=True)
     bump(*(shelves_version(name) for name in names))
-
-
-def reader_version(user_id: int) -> str:
-    """A member's own choices (ratings, votes, follows, flags, RSVPs, progress, shelves):
-    what discussions/viewer.py caches for them is keyed by it."""
-    return f"reader:{user_id}"
 
 
 def reader_row_changed(sender, instance, **_signal_arguments) -> None:

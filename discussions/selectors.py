@@ -22,6 +22,7 @@ from discussions.forms.community import (
     NoticeForm,
     QuoteForm,
     SummaryForm,
+    blank_form_fields,
     comment_form_for,
 )
 from discussions.models import (
@@ -131,6 +132,7 @@ def thread_context(
     page: int = 1,
     reader_progress=None,
     total: int | None = None,
+    known: dict | None = None,
 ) -> dict:
     """A thread's shared parts (the comment page is built only when its cached fragment
     is missing) and the reader's own. `version` is the data version the thread belongs to:
@@ -149,12 +151,13 @@ def thread_context(
         "comment_page": CommentPage([], None),
         "comment_form": comment_form_for(thread),
         # A book thread's blank form is everyone's (a meeting's lists its book's sections).
-        "comment_form_cache": "" if thread and thread.meeting_id else "comment",
+        "blank_comment_form": not (thread and thread.meeting_id),
+        "blank_fields": SimpleLazyObject(blank_form_fields),
         "post_url": reverse("discussions:comment_create", kwargs={"pk": thread.pk})
         if thread
         else "",
         "thread_url": reverse("discussions:thread", kwargs={"pk": thread.pk}) if thread else "",
-        **thread_viewer(thread, user),
+        **thread_viewer(thread, user, known=known),
     }
     if thread is None:
         return context
@@ -196,18 +199,25 @@ def meeting_thread_context(
     page: int = 1,
     reader_progress=None,
     sections: list | None = None,
+    known: dict | None = None,
 ) -> dict:
     """The meeting page's discussion: its thread (made by the first post), spoilers marked."""
     thread = Thread.objects.filter(meeting=meeting).first()
     if thread is not None:
         thread.meeting = meeting
     context = thread_context(
-        thread, user=user, version=version, sort=sort, page=page, reader_progress=reader_progress
+        thread,
+        user=user,
+        version=version,
+        sort=sort,
+        page=page,
+        reader_progress=reader_progress,
+        known=known,
     )
     if thread is None:
         context.update(thread_viewer(Thread(meeting=meeting), user))
     context["comment_form"] = MeetingCommentForm(book_id=meeting.book_id, sections=sections)
-    context["comment_form_cache"] = ""
+    context["blank_comment_form"] = False
     # Every thread link and form stays on the meeting page.
     context["post_url"] = reverse(
         "discussions:meeting_comment_create", kwargs={"slug": meeting.club.slug, "pk": meeting.pk}
@@ -324,8 +334,9 @@ def community_context(
             sort=sort,
             page=page,
             total=shared["total"],
+            known=versions,
         ),
-        **book_viewer(book, user),
+        **book_viewer(book, user, known=versions),
     }
     # On a book page every thread link and form goes through the book's own URLs,
     # so the first comment can create the thread.

@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from bookclub.cache import versions
-from discussions.cache import reader_version
+from bookclub.cache import reader_version, versions
 from discussions.models import (
     AgeVote,
     Flag,
@@ -27,11 +26,15 @@ from discussions.models import (
 READER_TIMEOUT = 60 * 60
 
 
-def for_reader(user, what: str, build, **depends_on: str):
-    """build() cached for this member under their reader version (discussions/cache.py)
+def for_reader(user, what: str, build, *, known: dict | None = None, **depends_on: str):
+    """build() cached for this member under their reader version (bookclub/cache.py)
     and the versions it also shows (`depends_on`): any write of theirs retires it, and a
-    cached value is theirs alone."""
-    current = versions(reader=reader_version(user.pk), **depends_on)
+    cached value is theirs alone. `known` holds the versions the page has read already
+    (bookclub.cache.page_versions), so they cost no second round trip."""
+    wanted = {"reader": reader_version(user.pk), **depends_on}
+    current = {alias: known[alias] for alias in wanted if alias in (known or {})}
+    if len(current) < len(wanted):
+        current = versions(**wanted)
     key = f"viewer:{user.pk}:{what}:" + ":".join(current[name] for name in sorted(current))
     return cache.get_or_set(key, build, READER_TIMEOUT)
 
@@ -45,7 +48,7 @@ def _thread_marks(thread, user) -> dict:
     }
 
 
-def thread_viewer(thread, user) -> dict:
+def thread_viewer(thread, user, *, known: dict | None = None) -> dict:
     """Whether the reader follows the thread, may post (and why not), may moderate, and
     which of its comments they have flagged."""
     signed_in = getattr(user, "is_authenticated", False)
@@ -59,7 +62,9 @@ def thread_viewer(thread, user) -> dict:
         }
     refusal = thread.post_check(user)
     if signed_in and thread.pk is not None:
-        marks = for_reader(user, f"thread:{thread.pk}", lambda: _thread_marks(thread, user))
+        marks = for_reader(
+            user, f"thread:{thread.pk}", lambda: _thread_marks(thread, user), known=known
+        )
     else:
         marks = {"following": False, "flagged_ids": set()}
     return {
@@ -91,12 +96,12 @@ def reading_viewer(book, user) -> dict:
     }
 
 
-def book_viewer(book, user) -> dict:
+def book_viewer(book, user, *, known: dict | None = None) -> dict:
     """The reader's rating, age vote, the content notices they agreed with and where the
     book is in their library."""
     if not getattr(user, "is_authenticated", False):
         return {"my_rating": None, "my_age": None, "seconded": set(), **reading_viewer(book, user)}
-    return for_reader(user, f"book:{book.pk}", lambda: _book_choices(book, user))
+    return for_reader(user, f"book:{book.pk}", lambda: _book_choices(book, user), known=known)
 
 
 def _book_choices(book, user) -> dict:
@@ -116,7 +121,7 @@ def _book_choices(book, user) -> dict:
     }
 
 
-def meeting_viewer(meeting, club, user) -> dict:
+def meeting_viewer(meeting, club, user, *, known: dict | None = None) -> dict:
     """The reader's part in a meeting: their RSVP and reading progress, and what they may
     do (see the members-only link, answer, organise)."""
     from discussions import permissions
@@ -133,6 +138,7 @@ def meeting_viewer(meeting, club, user) -> dict:
                 user,
                 f"meeting:{meeting.pk}",
                 lambda: _meeting_choices(meeting, user),
+                known=known,
                 clubs="clubs",
             )
             if signed_in

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.cache import cache
+from django.template.loader import render_to_string
 
 from bookclub.text import PlainTextForm
 from discussions.models import ContentNotice, Flag, Quote, ReadingSection, Summary
@@ -134,3 +136,25 @@ class FlagForm(PlainTextForm, forms.ModelForm):
         model = Flag
         fields = ["reason", "note"]
         widgets = {"reason": forms.RadioSelect}
+
+
+BLANK_FORMS = {
+    "comment": CommentForm,
+    "summary": SummaryForm,
+    "notice": NoticeForm,
+    "quote": QuoteForm,
+}
+
+
+def blank_form_fields() -> dict[str, str]:
+    """The fields of the forms every member gets blank (no choices from the database),
+    rendered once per release and shared: one round trip for all four. Their
+    {% csrf_token %} stays in each page's <form>, outside."""
+
+    def render_all() -> dict[str, str]:
+        return {
+            name: render_to_string("_form_fields.html", {"form": form()})
+            for name, form in BLANK_FORMS.items()
+        }
+
+    return cache.get_or_set("blank-form-fields", render_all, 60 * 60 * 24)

@@ -35,7 +35,7 @@ def _context(request: HtmxHttpRequest, book: Book, **extra) -> dict:
     context = community_context(
         book,
         user=request.user,
-        versions=book_page_versions(book.slug),
+        versions=book_page_versions(book.slug, request.user),
         sort=request.GET.get("sort", "newest"),
         page=page_number(request),
     )
@@ -55,7 +55,7 @@ def _render(request, book, partial: str, status: int = 200, **extra) -> HttpResp
             response["HX-Reswap"] = "innerHTML"
         return response
     # The page's {% book_community %} tag gathers the section; bound forms override.
-    context = {"book": book, "versions": book_page_versions(book.slug), **extra}
+    context = {"book": book, "versions": book_page_versions(book.slug, request.user), **extra}
     return render(request, PAGE, context, status=status)
 
 
@@ -75,7 +75,7 @@ def book_community(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # "Load more" asks for the next page; a sort link asks for the whole thread.
         partial = "comment-page" if request.GET.get("page") else "thread-body"
         return render(request, f"{THREAD}#{partial}", _context(request, book))
-    return render(request, PAGE, {"book": book, "versions": book_page_versions(slug)})
+    return render(request, PAGE, {"book": book, "versions": book_page_versions(slug, request.user)})
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bookclub.cache import versions
+from bookclub.cache import page_versions
 from bookclub.http import public_page
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
@@ -97,15 +97,21 @@ def meeting_status(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 def meeting_versions(request, slug: str, pk: int) -> dict:
     """What the meeting page shows: clubs and meetings, this meeting's RSVPs and discussion,
     the catalog (its book) and members' public names."""
-    return versions(clubs="clubs", meeting=meeting_version(pk), catalog="catalog", people="people")
+    return page_versions(
+        request.user,
+        clubs="clubs",
+        meeting=meeting_version(pk),
+        catalog="catalog",
+        people="people",
+    )
 
 
 def _meeting_context(
     request: HtmxHttpRequest, club: Club, meeting: Meeting, *, with_thread: bool = False
 ) -> dict:
     user = request.user
-    page_versions = meeting_versions(request, club.slug, meeting.pk)
-    viewer = meeting_viewer(meeting, club, user)
+    shown = meeting_versions(request, club.slug, meeting.pk)
+    viewer = meeting_viewer(meeting, club, user, known=shown)
     progress = viewer["progress"]
     rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
     sections = list(meeting.book.sections.all())
@@ -119,11 +125,12 @@ def _meeting_context(
         meeting_thread_context(
             meeting,
             user=user,
-            version=page_versions["meeting"],
+            version=shown["meeting"],
             sort=request.GET.get("sort", "newest"),
             page=page_number(request),
             reader_progress=progress,
             sections=sections,
+            known=shown,
         )
         if with_thread
         else {}
@@ -131,7 +138,7 @@ def _meeting_context(
     return {
         **thread,
         **viewer,
-        "versions": page_versions,
+        "versions": shown,
         "club": club,
         "meeting": meeting,
         "going": going,
