@@ -190,6 +190,25 @@ def subtree_context(comment: Comment, *, user) -> dict:
     }
 
 
+def shared_meeting(meeting: Meeting, *, versions: dict) -> dict:
+    """What every reader of a meeting page sees of its answers (in waitlist order), its
+    book's reading sections and its thread, cached under the page's versions."""
+
+    def build() -> dict:
+        rsvps = meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at")
+        return {
+            "rsvps": list(rsvps),
+            "sections": list(meeting.book.sections.all()),
+            "thread": Thread.objects.filter(meeting=meeting).first(),
+        }
+
+    key = f"meeting:{meeting.pk}:{versions['meeting']}:{versions['clubs']}:{versions['people']}"
+    shared = cache.get_or_set(key, build, SHARED_TIMEOUT)
+    if shared["thread"] is not None:
+        shared["thread"].meeting = meeting
+    return shared
+
+
 def meeting_thread_context(
     meeting: Meeting,
     *,
@@ -200,11 +219,10 @@ def meeting_thread_context(
     reader_progress=None,
     sections: list | None = None,
     known: dict | None = None,
+    thread: Thread | None,
 ) -> dict:
-    """The meeting page's discussion: its thread (made by the first post), spoilers marked."""
-    thread = Thread.objects.filter(meeting=meeting).first()
-    if thread is not None:
-        thread.meeting = meeting
+    """The meeting page's discussion: its `thread` (shared_meeting's; None until the first
+    post makes it), spoilers marked."""
     context = thread_context(
         thread,
         user=user,

@@ -18,7 +18,7 @@ from discussions.cache import meeting_version
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.forms.community import MeetingCommentForm
 from discussions.models import RSVP, Club, Meeting, Thread
-from discussions.selectors import meeting_thread_context
+from discussions.selectors import meeting_thread_context, shared_meeting
 from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
 from discussions.services import rsvps as rsvp_services
@@ -113,8 +113,8 @@ def _meeting_context(
     shown = meeting_versions(request, club.slug, meeting.pk)
     viewer = meeting_viewer(meeting, club, user, known=shown)
     progress = viewer["progress"]
-    rsvps = list(meeting.rsvps.select_related("user").order_by("waitlist_position", "created_at"))
-    sections = list(meeting.book.sections.all())
+    shared = shared_meeting(meeting, versions=shown)
+    rsvps, sections = shared["rsvps"], shared["sections"]
     going = [r for r in rsvps if r.response == RSVP.Response.GOING]
     progress_initial = (
         {"section": progress.section_id, "page": progress.page, "percent": progress.percent}
@@ -131,6 +131,7 @@ def _meeting_context(
             reader_progress=progress,
             sections=sections,
             known=shown,
+            thread=shared["thread"],
         )
         if with_thread
         else {}
