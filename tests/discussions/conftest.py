@@ -118,3 +118,18 @@ def post(thread, django_capture_on_commit_callbacks):
             return comment_create(thread=thread, author=author, body=body, parent=parent)
 
     return make
+
+
+@pytest.fixture
+def make_read(make_book):
+    """make_read(club, starts_on=today, **fields) -> a ClubRead started by the club's
+    first organiser."""
+    from discussions.services.reads import read_create
+
+    def make(club: Club, **fields):
+        fields.setdefault("book", make_book())
+        fields.setdefault("starts_on", timezone.localdate())
+        creator = club.memberships.order_by("joined_at").first().user
+        return read_create(club=club, created_by=creator, **fields)
+
+    return make
