@@ -133,3 +133,11 @@ def make_read(make_book):
         return read_create(club=club, created_by=creator, **fields)
 
     return make
+
+
+@pytest.fixture
+def club_member(make_user, public_club):
+    """A member (not an organiser) of the public club."""
+    user = make_user(username="mira")
+    Membership.objects.create(club=public_club, user=user)
+    return user

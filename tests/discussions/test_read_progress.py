@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.models import Membership, ReadingProgress
+from discussions.models import ReadingProgress
 from discussions.services.comments import comment_create, thread_for_meeting
 from discussions.services.meetings import progress_record
 from discussions.services.reads import schedule_add
@@ -15,13 +15,6 @@ from discussions.services.spoilers import FINISHED, is_safe_for, reader_position
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOTICE = "you haven't reached it yet"
-
-
-@pytest.fixture
-def member(make_user, public_club):
-    user = make_user(username="mira")
-    Membership.objects.create(club=public_club, user=user)
-    return user
 
 
 @pytest.fixture
@@ -53,8 +46,8 @@ def _sections(read):
     return [s.section for s in read.schedule.in_order()]
 
 
-def test_a_member_who_has_not_started_is_safe_for_nothing_tagged(member, chapters):
-    position = reader_position(member, chapters)
+def test_a_member_who_has_not_started_is_safe_for_nothing_tagged(club_member, chapters):
+    position = reader_position(club_member, chapters)
     assert not position.has_started
     assert not any(is_safe_for(position, section) for section in _sections(chapters))
     assert is_safe_for(position, None)
@@ -74,39 +67,39 @@ def test_a_member_who_has_not_started_is_safe_for_nothing_tagged(member, chapter
     ],
 )
 def test_pages_percentages_and_audiobook_times_map_onto_the_schedule(
-    client, member, read, data, safe
+    client, club_member, read, data, safe
 ):
-    client.force_login(member)
+    client.force_login(club_member)
     assert _post(client, read, **data).status_code == 302
-    position = reader_position(member, read)
+    position = reader_position(club_member, read)
     assert [is_safe_for(position, s) for s in _sections(read)] == [True] * safe + [False] * (
         2 - safe
     )
 
 
-def test_a_chapter_opens_the_sections_it_finishes(client, member, chapters):
-    client.force_login(member)
+def test_a_chapter_opens_the_sections_it_finishes(client, club_member, chapters):
+    client.force_login(club_member)
     assert _post(client, chapters, format="chapter", chapter="8").status_code == 302
     first, second = _sections(chapters)
-    position = reader_position(member, chapters)
+    position = reader_position(club_member, chapters)
     assert is_safe_for(position, first) and not is_safe_for(position, second)
     _post(client, chapters, format="chapter", chapter="12")
-    assert is_safe_for(reader_position(member, chapters), second)
+    assert is_safe_for(reader_position(club_member, chapters), second)
 
 
-def test_a_finished_section_is_a_position_too(client, member, chapters):
-    client.force_login(member)
+def test_a_finished_section_is_a_position_too(client, club_member, chapters):
+    client.force_login(club_member)
     first, second = _sections(chapters)
     assert _post(client, chapters, format="section", section=str(second.pk)).status_code == 302
-    assert reader_position(member, chapters).through == second.position
+    assert reader_position(club_member, chapters).through == second.position
 
 
-def test_a_new_format_replaces_the_old_one(client, member, read):
-    client.force_login(member)
+def test_a_new_format_replaces_the_old_one(client, club_member, read):
+    client.force_login(club_member)
     _post(client, read, format="percent", percent="100")
-    assert reader_position(member, read).through == FINISHED
+    assert reader_position(club_member, read).through == FINISHED
     _post(client, read, format="page", page="10", edition_pages="320")
-    progress = ReadingProgress.objects.get(user=member)
+    progress = ReadingProgress.objects.get(user=club_member)
     assert (progress.percent, progress.page, progress.edition_pages) == (None, 10, 320)
     page = client.get(read.get_absolute_url()).content.decode()
     assert "You have read: <strong>page 10 of 320</strong>" in page
@@ -131,10 +124,10 @@ def test_a_new_format_replaces_the_old_one(client, member, read):
     ],
 )
 def test_progress_past_the_end_gets_a_clear_form_error_and_keeps_the_input(
-    client, member, chapters, data, error
+    client, club_member, chapters, data, error
 ):
     read = chapters
-    client.force_login(member)
+    client.force_login(club_member)
     for headers in ({}, HTMX):
         url = reverse("discussions:read_progress", kwargs={"slug": read.club.slug, "pk": read.pk})
         response = client.post(url, data, **headers)
@@ -148,21 +141,21 @@ def test_progress_past_the_end_gets_a_clear_form_error_and_keeps_the_input(
     assert not ReadingProgress.objects.exists()
 
 
-def test_the_database_refuses_a_page_past_the_edition_in_plain_words(member, book):
+def test_the_database_refuses_a_page_past_the_edition_in_plain_words(club_member, book):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="past the end of your edition"):
-        progress_record(user=member, book=book, page=400, edition_pages=320)
+        progress_record(user=club_member, book=book, page=400, edition_pages=320)
 
 
 def test_meeting_comments_tagged_with_a_section_open_at_the_members_chapter(
-    client, member, chapters, make_meeting, organiser
+    client, club_member, chapters, make_meeting, organiser
 ):
     first, second = _sections(chapters)
     meeting = make_meeting(chapters.club, book=chapters.book, section=second)
     thread = thread_for_meeting(meeting=meeting)
     comment_create(thread=thread, author=organiser, body="The she-dragon Querig", section=second)
-    client.force_login(member)
+    client.force_login(club_member)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert NOTICE in page  # not started: collapsed
     _post(client, chapters, format="chapter", chapter="12")
@@ -170,8 +163,8 @@ def test_meeting_comments_tagged_with_a_section_open_at_the_members_chapter(
     assert "The she-dragon Querig" in page and NOTICE not in page
 
 
-def test_the_progress_form_answers_htmx_with_its_own_part_of_the_page(client, member, read):
-    client.force_login(member)
+def test_the_progress_form_answers_htmx_with_its_own_part_of_the_page(client, club_member, read):
+    client.force_login(club_member)
     url = reverse("discussions:read_progress", kwargs={"slug": read.club.slug, "pk": read.pk})
     response = client.post(url, {"format": "percent", "percent": "30"}, **HTMX)
     html = response.content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.models import ClubRead, Membership, ReadFollow, ScheduledSection
+from discussions.models import ClubRead, ReadFollow, ScheduledSection
 from discussions.services.polls import ballot_cast, poll_close, poll_create
 from discussions.services.reads import read_follow, schedule_add
 
@@ -18,13 +18,6 @@ TODAY = timezone.localdate()
 
 def days(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def member(make_user, public_club):
-    user = make_user(username="mira")
-    Membership.objects.create(club=public_club, user=user)
-    return user
 
 
 @pytest.fixture
@@ -41,7 +34,7 @@ def _add(client, read, **data):
 
 
 def test_an_organiser_starts_a_read_from_a_closed_polls_winner(
-    client, organiser, public_club, book, make_book, member
+    client, organiser, public_club, book, make_book, club_member
 ):
     other = make_book(title="Klara and the Sun")
     poll = poll_create(
@@ -50,7 +43,7 @@ def test_an_organiser_starts_a_read_from_a_closed_polls_winner(
         closes_at=timezone.now() + datetime.timedelta(days=1),
         books=[book, other],
     )
-    ballot_cast(poll=poll, voter=member, ranking=list(poll.candidates.filter(book=book)))
+    ballot_cast(poll=poll, voter=club_member, ranking=list(poll.candidates.filter(book=book)))
     poll_close(poll=poll)
     client.force_login(organiser)
     form = client.get(
@@ -69,7 +62,7 @@ def test_an_organiser_starts_a_read_from_a_closed_polls_winner(
 
 
 def test_an_organiser_builds_a_dated_schedule_and_members_see_this_week(
-    client, organiser, member, read
+    client, organiser, club_member, read
 ):
     client.force_login(organiser)
     assert (
@@ -81,7 +74,7 @@ def test_an_organiser_builds_a_dated_schedule_and_members_see_this_week(
         _add(client, read, unit="chapters", first="7", last="12", due_on=str(sunday)).status_code
         == 302
     )
-    client.force_login(member)
+    client.force_login(club_member)
     page = client.get(_url(read)).content.decode()
     assert f"This week: Chapters 7–12, due {sunday:%A}" in page
     assert "Chapters 1–6" in page
@@ -143,7 +136,7 @@ def test_a_page_range_beyond_the_reads_edition_is_refused(
     assert "The read&#x27;s edition has 300 pages." in response.content.decode()
 
 
-def test_the_schedule_is_in_the_club_calendar_as_all_day_entries(client, read, member):
+def test_the_schedule_is_in_the_club_calendar_as_all_day_entries(client, read, club_member):
     schedule_add(read=read, unit="chapters", first=1, last=6, due_on=days(2))
     schedule_add(read=read, unit="chapters", first=7, last=12, due_on=days(9))
     feed = client.get(reverse("discussions:club_calendar", args=[read.club.slug])).content.decode()
@@ -159,11 +152,11 @@ def test_the_printable_schedule_lists_each_section_and_its_date(client, read):
 
 
 def test_shifting_moves_only_what_is_still_to_come_and_tells_followers(
-    client, organiser, member, read, make_user, mailoutbox, django_capture_on_commit_callbacks
+    client, organiser, club_member, read, make_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     done = schedule_add(read=read, unit="chapters", first=1, last=6, due_on=days(-1))
     rest = schedule_add(read=read, unit="chapters", first=7, last=12, due_on=days(3))
-    read_follow(read=read, user=member)
+    read_follow(read=read, user=club_member)
     leaver = make_user()
     read_follow(read=read, user=leaver)  # followed, then left the club: told nothing
     client.force_login(organiser)
@@ -173,16 +166,16 @@ def test_shifting_moves_only_what_is_still_to_come_and_tells_followers(
     done.refresh_from_db()
     rest.refresh_from_db()
     assert done.due_on == days(-1) and rest.due_on == days(10)
-    assert [m.to for m in mailoutbox] == [[member.email]]
+    assert [m.to for m in mailoutbox] == [[club_member.email]]
     assert f"Chapters 7–12: due {days(10):%A}" in mailoutbox[0].body
     page = client.get(_url(read)).content.decode()
     assert f'due <time datetime="{days(10):%Y-%m-%d}"' in page
 
 
-def test_members_follow_a_read_and_choose_their_digest(client, member, read):
-    client.force_login(member)
+def test_members_follow_a_read_and_choose_their_digest(client, club_member, read):
+    client.force_login(club_member)
     client.post(_url(read, "read_follow"), {"digest": "section", "action": "follow"})
-    assert ReadFollow.objects.get(user=member).digest == "section"
+    assert ReadFollow.objects.get(user=club_member).digest == "section"
     page = client.get(_url(read)).content.decode()
     assert "You follow this read and get a catch-up email: when a section is due." in page
     client.post(_url(read, "read_follow"), {"digest": "none", "action": "unfollow"})
@@ -208,9 +201,9 @@ def test_a_private_clubs_read_is_hidden_from_outsiders_everywhere(
 
 
 def test_the_read_page_costs_the_same_queries_however_long_the_schedule(
-    client, member, read, django_assert_max_num_queries
+    client, club_member, read, django_assert_max_num_queries
 ):
-    client.force_login(member)
+    client.force_login(club_member)
     schedule_add(read=read, unit="chapters", first=1, last=2, due_on=days(1))
     client.get(_url(read))
     for n in range(3, 30, 2):
