@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bookclub.cache import bump
 from bookclub.outbox.services import Email, emails_queue
+from discussions.markup import without_spoiler_blocks
 from discussions.models import (
     ClubRead,
     Comment,
@@ -295,6 +296,8 @@ def _followers_wanting_digests():
 def _digest_email(follow: ReadFollow, period: str) -> Email:
     read, user = follow.read, follow.user
     catch_up = catch_up_build(read=read, user=user, since=follow.caught_up_at)
+    for comment in catch_up.new:
+        comment.email_text = without_spoiler_blocks(comment.body)
     this_week = read.schedule.due_this_week().select_related("section").first()
     body = render_to_string(
         "discussions/email/read_digest.txt",
