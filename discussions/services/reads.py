@@ -248,39 +248,37 @@ def catch_up_build(*, read: ClubRead, user, since: datetime | None) -> CatchUp:
     return catch_up
 
 
-def _digest_period(follow: ReadFollow, today: date) -> str | None:
-    """The period a follower's digest is for today (None: none is due)."""
-    if follow.digest == ReadFollow.Digest.WEEKLY:
-        year, week, _ = today.isocalendar()
-        return f"week-{year}-{week:02d}"
-    if follow.digest == ReadFollow.Digest.SECTION:
-        due = (
-            follow.read.schedule.filter(due_on__lte=today)
-            .order_by("-due_on")
-            .values_list("pk", "due_on")
-            .first()
-        )
-        # Sent in the week after a section falls due, once per section.
-        if due is not None and (today - due[1]) < timedelta(days=7):
-            return f"section-{due[0]}"
-    return None
+def _section_fallen_due(follow: ReadFollow, today: date) -> int | None:
+    """The scheduled section of the follower's read that fell due in the last week, if any."""
+    due = (
+        follow.read.schedule.filter(due_on__lte=today)
+        .order_by("-due_on")
+        .values_list("pk", "due_on")
+        .first()
+    )
+    return due[0] if due is not None and (today - due[1]) < timedelta(days=7) else None
 
 
 def digests_queue(*, today: date | None = None) -> int:
-    """One catch-up email per follower per period (a week, or a section falling due), keyed
-    so that running again in the same period sends nothing more. Returns how many."""
+    """One catch-up email per member per period, keyed so that running again in the same
+    period sends nothing more: a weekly one covering every read they chose it for, and one
+    when a section of a read they chose "per section" for falls due. Returns how many."""
     today = today or timezone.localdate()
     follows = (
         _followers_wanting_digests()
         .select_related("read__club", "read__book", "user")
-        .order_by("pk")
+        .order_by("user_id", "pk")
     )
+    year, week, _ = today.isocalendar()
+    weekly: dict[int, list[ReadFollow]] = {}
     emails = []
     for follow in follows:
-        period = _digest_period(follow, today)
-        if period is None:
-            continue
-        emails.append(_digest_email(follow, period))
+        if follow.digest == ReadFollow.Digest.WEEKLY:
+            weekly.setdefault(follow.user_id, []).append(follow)
+        elif (due := _section_fallen_due(follow, today)) is not None:
+            emails.append(_digest_email([follow], key=f"section-{due}"))
+    for theirs in weekly.values():
+        emails.append(_digest_email(theirs, key=f"week-{year}-{week:02d}"))
     return emails_queue(emails)
 
 
@@ -293,25 +291,27 @@ def _followers_wanting_digests():
     )
 
 
-def _digest_email(follow: ReadFollow, period: str) -> Email:
-    read, user = follow.read, follow.user
-    catch_up = catch_up_build(read=read, user=user, since=follow.caught_up_at)
+def _digest_part(follow: ReadFollow) -> dict:
+    read = follow.read
+    catch_up = catch_up_build(read=read, user=follow.user, since=follow.caught_up_at)
     for comment in catch_up.new:
         comment.email_text = without_spoiler_blocks(comment.body)
-    this_week = read.schedule.due_this_week().select_related("section").first()
-    body = render_to_string(
-        "discussions/email/read_digest.txt",
-        {
-            "user": user,
-            "read": read,
-            "catch_up": catch_up,
-            "this_week": this_week,
-            "url": _site_url(read.get_absolute_url() + "catch-up/"),
-        },
-    )
-    return Email(
-        key=f"read-digest:{follow.pk}:{period}",
-        to=user.email,
-        subject=f"[{read.club.name}] Catch up on {read.book.title}",
-        body=body,
-    )
+    return {
+        "read": read,
+        "catch_up": catch_up,
+        "this_week": read.schedule.due_this_week().select_related("section").first(),
+        "url": _site_url(read.get_absolute_url() + "catch-up/"),
+    }
+
+
+def _digest_email(follows: list[ReadFollow], *, key: str) -> Email:
+    """One member's digest of these reads (all theirs), for the period `key` names."""
+    user = follows[0].user
+    parts = [_digest_part(follow) for follow in follows]
+    if len(parts) == 1:
+        read = parts[0]["read"]
+        subject = f"[{read.club.name}] Catch up on {read.book.title}"
+    else:
+        subject = f"Catch up on your {len(parts)} club reads"
+    body = render_to_string("discussions/email/read_digest.txt", {"user": user, "parts": parts})
+    return Email(key=f"read-digest:{user.pk}:{key}", to=user.email, subject=subject, body=body)

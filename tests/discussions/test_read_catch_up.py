@@ -115,6 +115,19 @@ def test_a_weekly_digest_goes_once_per_member_per_week(
     assert digests_queue(today=next_week) == 1
 
 
+def test_a_member_following_two_reads_gets_one_weekly_email(
+    club_member, read, public_club, make_read, mailoutbox, django_capture_on_commit_callbacks
+):
+    other = make_read(public_club)
+    schedule_add(read=other, unit="part", title="Book One", due_on=TODAY)
+    for each in (read, other):
+        read_follow(read=each, user=club_member, digest=ReadFollow.Digest.WEEKLY)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digests_queue() == 1
+    assert mailoutbox[0].subject == "Catch up on your 2 club reads"
+    assert read.book.title in mailoutbox[0].body and other.book.title in mailoutbox[0].body
+
+
 def test_a_per_section_digest_goes_once_when_a_section_falls_due(club_member, read, talk):
     read_follow(read=read, user=club_member, digest=ReadFollow.Digest.SECTION)
     assert digests_queue() == 1  # chapters 1–6 fell due two days ago
