@@ -96,6 +96,21 @@ PAGES: list[Page] = [
         min_ratio=SIGNED_IN_RATIO,
         expect="Meeting",
     ),
+    # Issue #17: a club read and its catch-up, within the meeting page's budgets.
+    Page(
+        "club read page (signed in)",
+        "/clubs/{club}/reads/{read}/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="This week: Chapters 1–6",
+    ),
+    Page(
+        "catch-up view (signed in)",
+        "/clubs/{club}/reads/{read}/catch-up/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="Catch up on",
+    ),
 ]
 
 # The database-backed page a visitor keeps reading while PostgreSQL is down (must answer 503).

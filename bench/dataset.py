@@ -377,6 +377,61 @@ def build_comments(seed: int, sizes: Sizes) -> Facts:
 
 
 # Replies at any depth below each comment, recomputed from the rows (also used by verify).
+SECTIONS_PER_READ = 10
+
+
+def build_reads(seed: int, sizes: Sizes) -> Facts:
+    """One read per club, of one of the first books, with ten weekly sections of six
+    chapters (the first due in two days, so "This week" shows); the sections belong to the
+    book and are made once per book, as organisers would share them."""
+    from catalog.models import Book
+    from discussions.models import Club, ClubRead, ReadingSection, ScheduledSection
+
+    today = datetime.now(UTC).date()
+    book_ids = [Book.objects.get(slug=book_slug(index)).pk for index in range(SMALL.books)]
+    have_sections = set(ReadingSection.objects.values_list("book_id", flat=True))
+    _in_batches(
+        ReadingSection,
+        [
+            ReadingSection(
+                book_id=book_id,
+                position=number,
+                title=f"Chapters {6 * number - 5}–{6 * number}",
+                last_chapter=6 * number,
+            )
+            for book_id in book_ids
+            if book_id not in have_sections
+            for number in range(1, SECTIONS_PER_READ + 1)
+        ],
+    )
+    existing = ClubRead.objects.count()
+    club_ids = dict(Club.objects.values_list("slug", "pk"))
+    reads = [
+        ClubRead(
+            club_id=club_ids[club_slug(index)],
+            book_id=book_ids[row_rng(seed, "read", index).randrange(SMALL.books)],
+            starts_on=today - timedelta(days=5),
+        )
+        for index in range(existing, sizes.clubs)
+    ]
+    _in_batches(ClubRead, reads)
+    sections_of: dict[int, list[int]] = {}
+    for book_id, pk in ReadingSection.objects.order_by("position").values_list("book_id", "pk"):
+        sections_of.setdefault(book_id, []).append(pk)
+    _in_batches(
+        ScheduledSection,
+        [
+            ScheduledSection(
+                read=read, section_id=section_id, due_on=today + timedelta(days=2 + 7 * week)
+            )
+            for read in reads
+            for week, section_id in enumerate(sections_of[read.book_id])
+        ],
+    )
+    first = ClubRead.objects.filter(club__slug=club_slug(0)).order_by("pk").first()
+    return {"read": str(first.pk)}
+
+
 RECOUNT_REPLIES = """
 UPDATE {table} AS c SET reply_count = sub.n
 FROM (
@@ -395,6 +450,7 @@ BUILDERS: list[Callable[[int, Sizes], Facts]] = [
     build_members,
     build_books,
     build_clubs_and_meetings,
+    build_reads,
     build_comments,
 ]
 

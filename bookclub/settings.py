@@ -240,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     "sweep-fan-outs": {"task": "discussions.sweep_fan_outs", "schedule": OUTBOX_SWEEP_SECONDS},
     "meeting-reminders": {"task": "discussions.send_meeting_reminders", "schedule": 15 * 60},
+    "read-digests": {"task": "discussions.send_read_digests", "schedule": 3600},
     "prune-notifications": {"task": "discussions.prune_notifications", "schedule": 24 * 3600},
     "prune-invites": {"task": "discussions.prune_revoked_invites", "schedule": 24 * 3600},
     "prune-sent-emails": {"task": "outbox.prune_sent_emails", "schedule": 24 * 3600},

@@ -11,7 +11,15 @@ COMMUNITY_MODELS = (
     "NoticeSecond",
     "Quote",
 )
-CLUB_MODELS = ("Club", "Membership", "Meeting", "ReadingSection", "Poll")
+CLUB_MODELS = (
+    "Club",
+    "Membership",
+    "Meeting",
+    "ReadingSection",
+    "Poll",
+    "ClubRead",
+    "ScheduledSection",
+)
 # What a member's profile shows of their library (read-throughs' dates are not on it).
 LIBRARY_MODELS = ("Shelf", "ShelfEntry")
 # A member's own choices, which discussions/viewer.py caches per member.
@@ -26,6 +34,7 @@ READER_MODELS = (
     "Shelf",
     "ShelfEntry",
     "ReadThrough",
+    "ReadFollow",
 )
 
 

@@ -1,8 +1,10 @@
-"""iCalendar (RFC 5545) for meetings: one event per .ics download, or a club's whole feed."""
+"""iCalendar (RFC 5545) for meetings: one event per .ics download, or a club's whole feed
+(its meetings, and one all-day entry per due date of its reads' schedules)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -75,6 +77,24 @@ def meeting_event(meeting: Meeting, *, members_view: bool) -> Event:
     return event
 
 
+def due_event(scheduled) -> Event:
+    """One all-day VEVENT for a section of a club read falling due."""
+    read, section = scheduled.read, scheduled.section
+    host = urlsplit(settings.SITE_URL).hostname or "bookclub.local"
+    event = Event()
+    # Per read and section, not per date: shifting the schedule moves the same entry.
+    event.add("uid", f"read-{read.pk}-section-{section.pk}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", scheduled.due_on)
+    event.add("dtend", scheduled.due_on + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("summary", _line(f"Due: {section.title} ({read.book.title})"))
+    url = _absolute(read.get_absolute_url())
+    event.add("url", url)
+    event.add("description", _paragraphs(f"{read.club.name} reads {read.book.title}.\n\n{url}"))
+    return event
+
+
 def _calendar(name: str, events: Iterable[Event]) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -92,6 +112,7 @@ def meeting_calendar(meeting: Meeting, *, members_view: bool) -> bytes:
     return _calendar(meeting.title, [meeting_event(meeting, members_view=members_view)]).to_ical()
 
 
-def club_calendar(club, meetings: Iterable[Meeting], *, members_view: bool) -> bytes:
+def club_calendar(club, meetings: Iterable[Meeting], *, members_view: bool, dues=()) -> bytes:
     events = [meeting_event(meeting, members_view=members_view) for meeting in meetings]
+    events += [due_event(scheduled) for scheduled in dues]
     return _calendar(club.name, events).to_ical()

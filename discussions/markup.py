@@ -103,3 +103,8 @@ def clean(html: str) -> str:
 def plain(text: str) -> str:
     """Escaped plain text with line breaks (for summaries and quotes)."""
     return escape(text).replace("\n", "<br>")
+
+
+def without_spoiler_blocks(text: str) -> str:
+    """The text for a plain-text email: its >! spoiler blocks left out, said so."""
+    return "\n".join("[spoiler left out]" if spoiler else chunk for spoiler, chunk in _blocks(text))

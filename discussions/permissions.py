@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from discussions.models import Club, Meeting, Membership, Poll
+from discussions.models import Club, ClubRead, Meeting, Membership, Poll
 
 FEED_TOKEN_SALT = "discussions.club-feed"
 
@@ -69,6 +69,14 @@ def meeting_in(club: Club, pk: int, *, for_display: bool = True) -> Meeting:
     # The same club object, so its per-request memberships memo serves the meeting too.
     meeting.club = club
     return meeting
+
+
+def read_in(club: Club, pk: int) -> ClubRead:
+    """The club's read (with its book), else 404."""
+    read = ClubRead.objects.in_club(club, pk)
+    if read is None:
+        raise Http404("No such read.")
+    return read
 
 
 def poll_in(club: Club, pk: int) -> Poll:

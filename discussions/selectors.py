@@ -98,7 +98,11 @@ def spoiler_key(reader_progress) -> str:
         return "none"
     section = reader_progress.section
     position = section.position if section is not None else ""
-    return f"{reader_progress.book_id}.{position}.{reader_progress.page}.{reader_progress.percent}"
+    return (
+        f"{reader_progress.book_id}.{position}.{reader_progress.page}.{reader_progress.percent}"
+        f".{reader_progress.chapter}.{reader_progress.edition_pages}"
+        f".{reader_progress.audio_seconds}.{reader_progress.audio_length_seconds}"
+    )
 
 
 @dataclass

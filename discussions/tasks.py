@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from discussions.services import clubs, meetings, notifications
+from discussions.services import clubs, meetings, notifications, reads
 
 
 @shared_task(name="discussions.fan_out_comment")
@@ -32,3 +32,9 @@ def prune_notifications() -> int:
 @shared_task(name="discussions.prune_revoked_invites")
 def prune_revoked_invites() -> int:
     return clubs.invites_prune()
+
+
+@shared_task(name="discussions.send_read_digests")
+def send_read_digests() -> int:
+    """Queue each follower's catch-up digest for this period (once: the outbox key)."""
+    return reads.digests_queue()

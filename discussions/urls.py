@@ -8,6 +8,7 @@ from discussions.views import (
     meetings,
     notifications,
     polls,
+    reads,
     threads,
 )
 
@@ -16,6 +17,7 @@ app_name = "discussions"
 club = "clubs/<slug:slug>/"
 meeting = club + "meetings/<int:pk>/"
 poll = club + "polls/<int:pk>/"
+read = club + "reads/<int:pk>/"
 
 urlpatterns = [
     path("clubs/", clubs.club_list, name="club_list"),
@@ -42,6 +44,15 @@ urlpatterns = [
     path(meeting + "sections/", meetings.section_create, name="section_create"),
     path(meeting + "recap/", meetings.meeting_recap, name="meeting_recap"),
     path(meeting + "calendar.ics", meetings.meeting_ics, name="meeting_ics"),
+    path(club + "reads/new/", reads.read_create, name="read_create"),
+    path(read, reads.read_detail, name="read_detail"),
+    path(read + "print/", reads.read_print, name="read_print"),
+    path(read + "schedule/", reads.schedule_add, name="schedule_add"),
+    path(read + "shift/", reads.read_shift, name="read_shift"),
+    path(read + "progress/", reads.read_progress, name="read_progress"),
+    path(read + "follow/", reads.read_follow, name="read_follow"),
+    path(read + "catch-up/", reads.read_catch_up, name="read_catch_up"),
+    path(read + "caught-up/", reads.read_caught_up, name="read_caught_up"),
     path(club + "polls/new/", polls.poll_create, name="poll_create"),
     path(poll, polls.poll_detail, name="poll_detail"),
     path(poll + "vote/", polls.poll_vote, name="poll_vote"),

@@ -155,3 +155,38 @@ def _meeting_choices(meeting, user) -> dict:
         "rsvp": RSVP.objects.filter(meeting=meeting, user=user).first(),
         "progress": progress_for_meeting(user=user, meeting=meeting),
     }
+
+
+def read_viewer(read, club, user) -> dict:
+    """The reader's part in a club read: what they may do, their progress, their position
+    in the schedule (discussions/services/spoilers.py) and whether they follow it."""
+    from discussions import permissions
+    from discussions.services.spoilers import NOWHERE
+
+    signed_in = getattr(user, "is_authenticated", False)
+    may_read = permissions.can_view_members_only(user, club)
+    return {
+        "is_member": may_read,
+        "is_organiser": permissions.can_organise(user, club),
+        **(
+            for_reader(user, f"read:{read.pk}", lambda: _read_choices(read, user), clubs="clubs")
+            if signed_in
+            else {"progress": None, "position": NOWHERE, "follow": None}
+        ),
+    }
+
+
+def _read_choices(read, user) -> dict:
+    from discussions.models import ReadFollow, ReadingProgress
+    from discussions.services.spoilers import progress_position
+
+    progress = (
+        ReadingProgress.objects.filter(user=user, book_id=read.book_id)
+        .select_related("section")
+        .first()
+    )
+    return {
+        "progress": progress,
+        "position": progress_position(progress, read.book.sections.all()),
+        "follow": ReadFollow.objects.filter(read=read, user=user).first(),
+    }

@@ -7,6 +7,7 @@ from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingS
 from discussions.models.notifications import Notification
 from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll
 from discussions.models.ratings import AgeVote, Rating
+from discussions.models.reads import ClubRead, ReadFollow, ScheduledSection
 from discussions.models.threads import Comment, CommentRevision, Flag, Follow, Thread
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "BallotChoice",
     "Candidate",
     "Club",
+    "ClubRead",
     "Comment",
     "CommentRevision",
     "ContentNotice",
@@ -30,10 +32,12 @@ __all__ = [
     "Poll",
     "Quote",
     "Rating",
+    "ReadFollow",
     "ReadingProgress",
     "ReadThrough",
     "ReadingSection",
     "Reminder",
+    "ScheduledSection",
     "Shelf",
     "ShelfEntry",
     "Summary",

@@ -31,6 +31,9 @@ class ReadingSection(models.Model):
     last_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="How far through the book the section ends (%)."
     )
+    last_chapter = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Chapter with which the section ends, if known."
+    )
 
     class Meta:
         ordering = ["book", "position"]
@@ -294,7 +297,10 @@ class ReadingProgressQuerySet(models.QuerySet):
 
 
 class ReadingProgress(models.Model):
-    """How far one member has read one book: through a section, to a page, or a percentage."""
+    """How far one member has read one book, in the format they read it in: through a
+    section, to a chapter, to a page of their own edition (with its page count), a
+    percentage (an ebook), or a time into the audiobook (with its length).
+    discussions/services/spoilers.py turns it into a position in the book's sections."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_progress"
@@ -310,6 +316,16 @@ class ReadingProgress(models.Model):
     )
     page = models.PositiveIntegerField(null=True, blank=True)
     percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    chapter = models.PositiveIntegerField(null=True, blank=True, help_text="Last chapter finished.")
+    edition_pages = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pages in the member's own edition."
+    )
+    audio_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How far into the audiobook, in seconds."
+    )
+    audio_length_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The audiobook's length, in seconds."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReadingProgressQuerySet.as_manager()
@@ -323,6 +339,22 @@ class ReadingProgress(models.Model):
                 name="progress_percent_at_most_100",
                 violation_error_message="A percentage runs from 0 to 100.",
             ),
+            models.CheckConstraint(
+                condition=Q(edition_pages__isnull=True)
+                | Q(page__isnull=True)
+                | Q(page__lte=F("edition_pages")),
+                name="progress_page_within_edition",
+                violation_error_message="The page is past the end of your edition.",
+            ),
+            models.CheckConstraint(
+                condition=Q(audio_seconds__isnull=True)
+                | (
+                    Q(audio_length_seconds__isnull=False)
+                    & Q(audio_seconds__lte=F("audio_length_seconds"))
+                ),
+                name="progress_audio_within_length",
+                violation_error_message="The time is past the end of the audiobook.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,11 +364,22 @@ class ReadingProgress(models.Model):
         parts = []
         if self.section_id:
             parts.append(f"finished {self.section.title}")
+        if self.chapter is not None:
+            parts.append(f"chapter {self.chapter}")
         if self.page is not None:
-            parts.append(f"page {self.page}")
+            of = f" of {self.edition_pages}" if self.edition_pages else ""
+            parts.append(f"page {self.page}{of}")
+        if self.audio_seconds is not None:
+            parts.append(f"{clock(self.audio_seconds)} of {clock(self.audio_length_seconds or 0)}")
         if self.percent is not None:
             parts.append(f"{self.percent}%")
         return ", ".join(parts) or "not started"
+
+
+def clock(seconds: int) -> str:
+    """A time into an audiobook as h:mm:ss."""
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 class Reminder(models.Model):

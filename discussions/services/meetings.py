@@ -221,13 +221,17 @@ def meeting_post_recap(*, meeting: Meeting, recap: str) -> Meeting:
 
 
 def section_add(
-    *, book, title: str, last_page: int | None = None, last_percent: int | None = None
+    *,
+    book,
+    title: str,
+    last_page: int | None = None,
+    last_percent: int | None = None,
+    last_chapter: int | None = None,
 ) -> ReadingSection:
     """Append a reading section to a book."""
     last = book.sections.order_by("-position").values_list("position", flat=True).first() or 0
-    section = ReadingSection(
-        book=book, position=last + 1, title=title, last_page=last_page, last_percent=last_percent
-    )
+    ends = {"last_page": last_page, "last_percent": last_percent, "last_chapter": last_chapter}
+    section = ReadingSection(book=book, position=last + 1, title=title, **ends)
     section.full_clean()
     try:
         with transaction.atomic():
@@ -244,15 +248,29 @@ def progress_record(
     section: ReadingSection | None = None,
     page: int | None = None,
     percent: int | None = None,
+    chapter: int | None = None,
+    edition_pages: int | None = None,
+    audio_seconds: int | None = None,
+    audio_length_seconds: int | None = None,
 ) -> ReadingProgress:
-    """Record how far a member has read (replacing what they said before)."""
+    """Record how far a member has read, in any format (replacing what they said before)."""
     if section is not None and section.book_id != book.pk:
         raise ValidationError("That section belongs to another book.")
     if percent is not None and not 0 <= percent <= 100:
         raise ValidationError("A percentage runs from 0 to 100.")
-    progress, _ = ReadingProgress.objects.update_or_create(
-        user=user, book=book, defaults={"section": section, "page": page, "percent": percent}
+    fields = {
+        "section": section,
+        "page": page,
+        "percent": percent,
+        "chapter": chapter,
+        "edition_pages": edition_pages,
+        "audio_seconds": audio_seconds,
+        "audio_length_seconds": audio_length_seconds,
+    }
+    ReadingProgress(user=user, book=book, **fields).full_clean(
+        exclude=["user", "book"], validate_unique=False
     )
+    progress, _ = ReadingProgress.objects.update_or_create(user=user, book=book, defaults=fields)
     return progress
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import format_html
 
-from discussions.models import Meeting
+from discussions.models import ClubRead, Meeting, ScheduledSection
 from discussions.search import clubs_found, meetings_found
 
 register = template.Library()
@@ -44,6 +45,19 @@ def home_meetings(context) -> dict:
         "meetings": listing,
         "versions": context["versions"],
         "TZ": context.get("TZ", ""),
+    }
+
+
+@register.inclusion_tag("discussions/reads/_home_reads.html", takes_context=True)
+def home_reads(context) -> dict:
+    """Home page: "This week" for each read in the member's clubs (nothing for visitors)."""
+    user = context["user"]
+    return {
+        "user": user,
+        # Built only when the cached fragment is missing (the template calls it).
+        "due": lambda: ScheduledSection.objects.next_per_read(ClubRead.objects.of_member(user)),
+        "versions": context["versions"],
+        "day": str(timezone.localdate()),
     }
 
 

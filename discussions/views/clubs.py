@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from discussions import permissions
 from discussions.forms.clubs import ClubForm, JoinRequestForm
-from discussions.models import Club, Invite, JoinRequest, Membership, Poll
+from discussions.models import Club, Invite, JoinRequest, Membership, Poll, ScheduledSection
 from discussions.services import clubs as club_services
 from discussions.views.base import HtmxHttpRequest, render_page
 
@@ -64,6 +64,8 @@ def _render_club(request: HtmxHttpRequest, club: Club, *, status: int = 200) -> 
         "past": club.meetings.past().for_listing()[:20],
         "members": club.memberships.select_related("user").order_by("role", "joined_at"),
         "poll": Poll.objects.filter(club=club).first(),
+        "this_week": ScheduledSection.objects.next_per_read(club.reads.all(), limit=5),
+        "reads": club.reads.select_related("book")[:10],
         "feed_token": permissions.feed_token(user=request.user, club=club)
         if membership and not club.is_public
         else "",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from bookclub.text import one_line, without_controls
 from discussions import calendars, permissions
-from discussions.models import Club, Meeting
+from discussions.models import Club, Meeting, ScheduledSection
 
 FEED_LIMIT = 100
 
@@ -29,7 +29,14 @@ def _absolute(path: str) -> str:
 def club_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     club = permissions.club_for_feed(request, slug)
     meetings = club.meetings.for_listing().order_by("-starts_at")[:FEED_LIMIT]
-    body = calendars.club_calendar(club, meetings, members_view=not club.is_public)
+    dues = (
+        ScheduledSection.objects.filter(read__club=club)
+        .select_related("read__book", "section")
+        .order_by("-due_on")[:FEED_LIMIT]
+    )
+    for scheduled in dues:
+        scheduled.read.club = club
+    body = calendars.club_calendar(club, meetings, members_view=not club.is_public, dues=dues)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{club.slug}.ics"'
     return response

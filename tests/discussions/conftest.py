@@ -118,3 +118,26 @@ def post(thread, django_capture_on_commit_callbacks):
             return comment_create(thread=thread, author=author, body=body, parent=parent)
 
     return make
+
+
+@pytest.fixture
+def make_read(make_book):
+    """make_read(club, starts_on=today, **fields) -> a ClubRead started by the club's
+    first organiser."""
+    from discussions.services.reads import read_create
+
+    def make(club: Club, **fields):
+        fields.setdefault("book", make_book())
+        fields.setdefault("starts_on", timezone.localdate())
+        creator = club.memberships.order_by("joined_at").first().user
+        return read_create(club=club, created_by=creator, **fields)
+
+    return make
+
+
+@pytest.fixture
+def club_member(make_user, public_club):
+    """A member (not an organiser) of the public club."""
+    user = make_user(username="mira")
+    Membership.objects.create(club=public_club, user=user)
+    return user

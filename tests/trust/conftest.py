@@ -50,6 +50,7 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
     club_join(club=club, user=member)
     meeting = club.meetings.get()
     poll = club.polls.get()
+    read = _read_with_a_schedule(club, meeting.book)
     pages = []
     for signed_in in (False, True):
         pages += [
@@ -64,6 +65,8 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
             TrustPage("club", club.get_absolute_url(), signed_in),
             TrustPage("meeting", meeting.get_absolute_url(), signed_in),
             TrustPage("poll", poll.get_absolute_url(), signed_in),
+            TrustPage("club read", read.get_absolute_url(), signed_in),
+            TrustPage("printable schedule", read.get_absolute_url() + "print/", signed_in),
         ]
     pages += [
         TrustPage("sign up", "/accounts/signup/", False),
@@ -73,5 +76,20 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
         TrustPage("password change", "/accounts/password/change/", True),
         TrustPage("notifications", "/notifications/", True),
         TrustPage("new club", "/clubs/new/", True),
+        TrustPage("catch-up", read.get_absolute_url() + "catch-up/", True),
     ]
     return pages, member
+
+
+def _read_with_a_schedule(club, book):
+    import datetime
+
+    from django.utils import timezone
+
+    from discussions.services.reads import read_create, schedule_add
+
+    today = timezone.localdate()
+    read = read_create(club=club, book=book, starts_on=today, created_by=None)
+    schedule_add(read=read, unit="chapters", first=1, last=6, due_on=today)
+    schedule_add(read=read, unit="chapters", first=7, last=12, due_on=today + datetime.timedelta(7))
+    return read

@@ -68,6 +68,10 @@ def poll_kw(w):
     return {"slug": w["club"].slug, "pk": w["poll"].pk}
 
 
+def read_kw(w):
+    return {"slug": w["club"].slug, "pk": w["read"].pk}
+
+
 def book_kw(w):
     return {"slug": w["book"].slug}
 
@@ -203,6 +207,49 @@ MATRIX = [
         watch=lambda w: w["meeting"],
         club=True,
     ),
+    # Club reads
+    Row(
+        "discussions:read_create",
+        ORGANISERS,
+        club_kw,
+        data=lambda w: {"book": w["other_book"].pk, "starts_on": str(timezone.localdate())},
+        club=True,
+    ),
+    Row(
+        "discussions:schedule_add",
+        ORGANISERS,
+        read_kw,
+        data=lambda w: {
+            "unit": "chapters",
+            "first": "7",
+            "last": "12",
+            "due_on": str(timezone.localdate() + datetime.timedelta(days=14)),
+        },
+        watch=lambda w: w["read"],
+        club=True,
+    ),
+    Row(
+        "discussions:read_shift",
+        ORGANISERS,
+        read_kw,
+        watch=lambda w: w["scheduled"],
+        club=True,
+    ),
+    Row(
+        "discussions:read_progress",
+        CLUB_MEMBERS,
+        read_kw,
+        data=lambda w: {"format": "chapter", "chapter": "3"},
+        club=True,
+    ),
+    Row(
+        "discussions:read_follow",
+        CLUB_MEMBERS,
+        read_kw,
+        data=lambda w: {"digest": "weekly", "action": "follow"},
+        club=True,
+    ),
+    Row("discussions:read_caught_up", CLUB_MEMBERS, read_kw, club=True),
     # Polls
     Row(
         "discussions:poll_create",
@@ -358,6 +405,7 @@ def build_world(make_user, *, private: bool) -> dict:
     from discussions.services.library import shelf_create
     from discussions.services.meetings import meeting_create
     from discussions.services.polls import poll_create
+    from discussions.services.reads import read_create, schedule_add
 
     users = {
         "member": make_user(),
@@ -398,6 +446,17 @@ def build_world(make_user, *, private: bool) -> dict:
     notification = Notification.objects.get(recipient=users["member"])
     notice = notice_create(book=book, author=users["member"], category="violence", note="Ch. 3")
     shelf = shelf_create(user=users["member"], name="Favourites")
+    read = read_create(
+        club=club, book=book, starts_on=timezone.localdate(), created_by=users["organiser"]
+    )
+    scheduled = schedule_add(
+        read=read,
+        unit="chapters",
+        first=1,
+        last=6,
+        title="Hidden chapters" if private else "",
+        due_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
     return {
         **users,
         "book": book,
@@ -414,6 +473,8 @@ def build_world(make_user, *, private: bool) -> dict:
         "notification": notification,
         "notice": notice,
         "shelf": shelf,
+        "read": read,
+        "scheduled": scheduled,
     }
 
 
@@ -512,7 +573,21 @@ PRIVATE_PAGES = [
     ("discussions:meeting_create", club_kw),
     ("discussions:poll_detail", poll_kw),
     ("discussions:poll_create", club_kw),
+    ("discussions:read_create", club_kw),
+    ("discussions:read_detail", read_kw),
+    ("discussions:read_print", read_kw),
+    ("discussions:read_catch_up", read_kw),
 ]
+# Pages for organisers (or members) only: a visitor is first sent to sign in.
+SIGN_IN_FIRST = {
+    "discussions:club_manage",
+    "discussions:meeting_edit",
+    "discussions:meeting_create",
+    "discussions:poll_create",
+    "discussions:read_create",
+    "discussions:read_catch_up",
+}
+ORGANISER_PAGES = SIGN_IN_FIRST - {"discussions:read_catch_up"}
 
 
 @pytest.mark.django_db
@@ -526,29 +601,15 @@ def test_every_page_of_a_private_club_is_404_for_outsiders_and_open_to_members(m
         path = reverse(name, kwargs=kwargs(world))
         for client in outsiders:
             response = client.get(path)
-            if client is outsiders[0] and name in {
-                "discussions:club_manage",
-                "discussions:meeting_edit",
-                "discussions:meeting_create",
-                "discussions:poll_create",
-            }:
+            if client is outsiders[0] and name in SIGN_IN_FIRST:
                 # Sign-in pages come first and say nothing about the club.
                 assert response.status_code == 302
                 continue
             assert response.status_code == 404, (name, response.status_code)
             assert b"Secret Readers" not in response.content
             assert b"Hidden gathering" not in response.content
-        expected = (
-            403
-            if name
-            in {
-                "discussions:club_manage",
-                "discussions:meeting_edit",
-                "discussions:meeting_create",
-                "discussions:poll_create",
-            }
-            else 200
-        )
+            assert b"Hidden chapters" not in response.content
+        expected = 403 if name in ORGANISER_PAGES else 200
         assert insider.get(path).status_code == expected, name
 
 
@@ -585,6 +646,7 @@ def test_private_club_names_and_meetings_never_leak_to_non_members(make_user):
             for secret_text in (
                 b"Secret Readers",
                 b"Hidden gathering",
+                b"Hidden chapters",
                 secret["club"].slug.encode(),
             ):
                 assert secret_text not in response.content, (who, path, secret_text)

@@ -442,6 +442,80 @@ def section_create_row(w: World) -> Change:
     )
 
 
+def _club_read(w: World):
+    from discussions.services.reads import read_create
+
+    return read_create(
+        club=w.club, book=w.book, starts_on=timezone.localdate(), created_by=w.organiser
+    )
+
+
+def _read_url(read, name: str) -> str:
+    return reverse(f"discussions:{name}", kwargs={"slug": read.club.slug, "pk": read.pk})
+
+
+def schedule_add_row(w: World) -> Change:
+    read = _club_read(w)
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    this_week = f"This week: Chapters 1–6, due {due:%A}"
+    return Change(
+        write=lambda c: _post(
+            c,
+            _read_url(read, "schedule_add"),
+            {"unit": "chapters", "first": "1", "last": "6", "due_on": str(due)},
+        ),
+        checks=[
+            *_on([read.get_absolute_url(), w.urls()["club"]], [this_week]),
+            *_on([_read_url(read, "read_print")], ["Chapters 1–6"]),
+            *_on([w.urls()["home"]], [this_week], viewers=("other", "writer")),
+        ],
+        writer="organiser",
+    )
+
+
+def read_shift_row(w: World) -> Change:
+    from discussions.services.reads import schedule_add
+
+    read = _club_read(w)
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    schedule_add(read=read, unit="part", title="Part One", due_on=due)
+    later = due + datetime.timedelta(weeks=1)
+    return Change(
+        write=lambda c: _post(c, _read_url(read, "read_shift")),
+        checks=_on(
+            [read.get_absolute_url(), _read_url(read, "read_print")],
+            [f"{later:%A} {later.day} {later:%B}"],
+            [f"{due:%A} {due.day} {due:%B}"],
+        ),
+        writer="organiser",
+    )
+
+
+def read_progress_row(w: World) -> Change:
+    read = _club_read(w)
+    return Change(
+        write=lambda c: _post(
+            c, _read_url(read, "read_progress"), {"format": "chapter", "chapter": "4"}
+        ),
+        checks=_on(
+            [read.get_absolute_url()],
+            ["You have read: <strong>chapter 4</strong>"],
+            ["You have not recorded any progress"],
+            viewers=WRITER,
+        ),
+    )
+
+
+def read_follow_row(w: World) -> Change:
+    read = _club_read(w)
+    return Change(
+        write=lambda c: _post(
+            c, _read_url(read, "read_follow"), {"digest": "section", "action": "follow"}
+        ),
+        checks=_on([read.get_absolute_url()], ["You follow this read"], viewers=WRITER),
+    )
+
+
 def club_join_row(w: World) -> Change:
     club = w.make_club(organiser=w.organiser, name="Open Corridor")
     url = reverse("discussions:club_join", args=[club.slug])
@@ -636,6 +710,10 @@ ROWS = [
     meeting_postpone_row,
     recap_row,
     section_create_row,
+    schedule_add_row,
+    read_shift_row,
+    read_progress_row,
+    read_follow_row,
     club_join_row,
     club_leave_row,
     poll_vote_row,

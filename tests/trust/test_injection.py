@@ -79,7 +79,7 @@ def hostile_world(make_user, payload: str) -> dict:
 
     from catalog.models import Book
     from discussions.models import Club, Membership
-    from discussions.services import comments, contributions, meetings
+    from discussions.services import comments, contributions, meetings, reads
     from discussions.services.clubs import club_create
     from discussions.services.polls import poll_create
 
@@ -126,6 +126,10 @@ def hostile_world(make_user, payload: str) -> dict:
     )
     meetings.meeting_post_recap(meeting=past, recap=payload)
     poll = poll_create(club=club, created_by=author, closes_at=start, books=[book], title=short)
+    read = reads.read_create(
+        club=club, book=book, starts_on=timezone.localdate(), created_by=author, poll=poll
+    )
+    reads.schedule_add(read=read, unit="part", title=short, due_on=timezone.localdate())
     assert Club.objects.filter(name=short).exists()
     return {
         "author": author,
@@ -151,6 +155,9 @@ def hostile_world(make_user, payload: str) -> dict:
             "/admin/discussions/comment/",
             f"/admin/discussions/comment/{comment.pk}/change/",
             "/admin/discussions/flag/",
+            read.get_absolute_url(),
+            read.get_absolute_url() + "print/",
+            read.get_absolute_url() + "catch-up/",
         ],
         "feeds": [
             club.get_absolute_url() + "meetings.atom",
@@ -250,7 +257,7 @@ ICALENDAR_NAMES = {
     "BEGIN", "END", "PRODID", "VERSION", "CALSCALE", "METHOD", "X-WR-CALNAME", "UID",
     "DTSTAMP", "DTSTART", "DTEND", "LAST-MODIFIED", "SEQUENCE", "STATUS", "SUMMARY", "URL",
     "DESCRIPTION", "LOCATION", "TZID", "TZNAME", "TZOFFSETFROM", "TZOFFSETTO", "RRULE",
-    "RDATE", "X-LIC-LOCATION", "COMMENT", "",
+    "RDATE", "X-LIC-LOCATION", "COMMENT", "TRANSP", "",
 }  # fmt: skip
 
 

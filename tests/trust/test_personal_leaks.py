@@ -23,11 +23,13 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from discussions.models import ContentNotice, Meeting
 from discussions.services.clubs import invite_create
 from discussions.services.comments import comment_create, thread_for_book
 from discussions.services.contributions import notice_create
+from discussions.services.reads import read_create, schedule_add
 from tests.discussions import conftest as discussions_fixtures
 from tests.trust.pages_seen import (
     UNREAD_BADGE,
@@ -139,6 +141,38 @@ def meeting_page(w: World) -> tuple[str, list[str]]:
     return meeting.get_absolute_url(), markers
 
 
+def read_page(w: World) -> tuple[str, list[str]]:
+    """A club read: A's progress (as an audiobook time) and A's follow and digest."""
+    club = w.make_club(members=(w.a, w.b))
+    read = read_create(club=club, book=w.book, starts_on=timezone.localdate(), created_by=w.carol)
+    schedule_add(read=read, unit="percent", first=0, last=50, due_on=timezone.localdate())
+    kwargs = {"slug": club.slug, "pk": read.pk}
+    posts = [
+        (
+            reverse("discussions:read_progress", kwargs=kwargs),
+            {"format": "audio", "audio": "1:02:03", "audio_length": "9:00:00"},
+        ),
+        (
+            reverse("discussions:read_follow", kwargs=kwargs),
+            {"digest": "weekly", "action": "follow"},
+        ),
+    ]
+    for url, data in posts:
+        assert w.a_client.post(url, data).status_code == 302, url
+    return read.get_absolute_url(), ["1:02:03 of 9:00:00", "You follow this read"]
+
+
+def home_page_reads(w: World) -> tuple[str, list[str]]:
+    """ "This week" of a private club's read is on its members' home pages only."""
+    club = w.make_club(name="Hidden Hall", visibility="private", join_policy="invite")
+    read = read_create(club=club, book=w.book, starts_on=timezone.localdate(), created_by=w.carol)
+    schedule_add(read=read, unit="part", title="Alice's hidden part", due_on=timezone.localdate())
+    invite = invite_create(club=club, created_by=club.memberships.get().user)
+    url = reverse("discussions:invite_accept", args=[club.slug, invite.token])
+    assert w.a_client.post(url).status_code == 302
+    return reverse("home"), ["This week: Alice&#x27;s hidden part"]
+
+
 def club_page(w: World) -> tuple[str, list[str]]:
     club = w.make_club(name="Open Hall Readers")
     assert w.a_client.post(reverse("discussions:club_join", args=[club.slug])).status_code == 302
@@ -212,8 +246,10 @@ ROWS = [
     book_community_page,
     book_page_reading_status,
     meeting_page,
+    read_page,
     club_page,
     home_page,
+    home_page_reads,
     profile_page,
     profile_private_shelf,
     thread_page,
