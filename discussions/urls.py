@@ -8,6 +8,7 @@ from discussions.views import (
     meetings,
     notifications,
     polls,
+    questions,
     threads,
 )
 
@@ -16,6 +17,7 @@ app_name = "discussions"
 club = "clubs/<slug:slug>/"
 meeting = club + "meetings/<int:pk>/"
 poll = club + "polls/<int:pk>/"
+question = club + "questions/<int:pk>/"
 
 urlpatterns = [
     path("clubs/", clubs.club_list, name="club_list"),
@@ -42,6 +44,16 @@ urlpatterns = [
     path(meeting + "sections/", meetings.section_create, name="section_create"),
     path(meeting + "recap/", meetings.meeting_recap, name="meeting_recap"),
     path(meeting + "calendar.ics", meetings.meeting_ics, name="meeting_ics"),
+    path(club + "books/<slug:book_slug>/questions/", questions.question_bank, name="question_bank"),
+    path(
+        club + "books/<slug:book_slug>/questions/new/",
+        questions.question_create,
+        name="question_create",
+    ),
+    path(question, questions.question_detail, name="question_detail"),
+    path(question + "vote/", questions.question_vote, name="question_vote"),
+    path(question + "organise/", questions.question_organise, name="question_organise"),
+    path(question + "delete/", questions.question_delete, name="question_delete"),
     path(club + "polls/new/", polls.poll_create, name="poll_create"),
     path(poll, polls.poll_detail, name="poll_detail"),
     path(poll + "vote/", polls.poll_vote, name="poll_vote"),

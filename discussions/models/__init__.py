@@ -1,17 +1,20 @@
 """Discussions models, one module per feature."""
 
+from discussions.models.agenda import Agenda
 from discussions.models.clubs import Club, Invite, JoinRequest, Membership
 from discussions.models.contributions import ContentNotice, NoticeSecond, Quote, Summary
 from discussions.models.library import ReadThrough, Shelf, ShelfEntry
 from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
 from discussions.models.notifications import Notification
 from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll
+from discussions.models.questions import Question, QuestionVote
 from discussions.models.ratings import AgeVote, Rating
 from discussions.models.threads import Comment, CommentRevision, Flag, Follow, Thread
 
 __all__ = [
     "RSVP",
     "AgeVote",
+    "Agenda",
     "Ballot",
     "BallotChoice",
     "Candidate",
@@ -28,6 +31,8 @@ __all__ = [
     "Notification",
     "NoticeSecond",
     "Poll",
+    "Question",
+    "QuestionVote",
     "Quote",
     "Rating",
     "ReadingProgress",

@@ -14,20 +14,23 @@ from bookclub.cache import versions
 from bookclub.http import public_page
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
-from discussions.cache import meeting_version
+from discussions.cache import meeting_version, questions_version
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.forms.community import MeetingCommentForm
-from discussions.models import RSVP, Club, Meeting, Thread
+from discussions.models import RSVP, Club, Meeting, Question, Thread
 from discussions.selectors import meeting_thread_context
 from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
+from discussions.services import questions as question_services
 from discussions.services import rsvps as rsvp_services
 from discussions.services.errors import DiscussionError, NotAllowed
 from discussions.viewer import meeting_viewer
 from discussions.views.base import HtmxHttpRequest, render_page
-from discussions.views.common import error_response, member_post, page_number
+from discussions.views.common import error_response, member_post, page_number, thread_part
+from discussions.views.questions import bank_url
 
 THREAD = "discussions/_thread.html"
+MEETING_QUESTIONS = 5
 
 
 @login_required
@@ -97,7 +100,30 @@ def meeting_status(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 def meeting_versions(request, slug: str, pk: int) -> dict:
     """What the meeting page shows: clubs and meetings, this meeting's RSVPs and discussion,
     the catalog (its book) and members' public names."""
-    return versions(clubs="clubs", meeting=meeting_version(pk), catalog="catalog", people="people")
+    return versions(
+        clubs="clubs",
+        meeting=meeting_version(pk),
+        catalog="catalog",
+        people="people",
+        questions=questions_version(slug),
+    )
+
+
+def _meeting_questions(meeting: Meeting, club: Club, user, progress) -> list:
+    """The top open questions of the meeting's section (of the whole book if it has none),
+    spoiler-gated for this reader."""
+    questions = list(
+        Question.objects.live()
+        .of_book(club=club, book_id=meeting.book_id)
+        .filter(section_id=meeting.section_id)
+        .in_bank_order()[:MEETING_QUESTIONS]
+    )
+    for question in questions:
+        question.club = club
+    question_services.questions_spoilers_mark(
+        questions=questions, user=user, reader_progress=progress
+    )
+    return questions
 
 
 def _meeting_context(
@@ -143,6 +169,8 @@ def _meeting_context(
             book=meeting.book, initial=progress_initial, sections=sections
         ),
         "sections": sections,
+        "meeting_questions": _meeting_questions(meeting, club, user, progress),
+        "question_bank_url": bank_url(club, meeting.book),
         "section_form": SectionForm(),
         "recap_form": RecapForm(initial={"recap": meeting.recap}),
         "has_ended": meeting.has_ended(),
@@ -158,11 +186,9 @@ def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     club = permissions.club_for(request.user, slug)
     meeting = permissions.meeting_in(club, pk)
     context = _meeting_context(request, club, meeting, with_thread=True)
-    wants_thread = "sort" in request.GET or "page" in request.GET
-    if request.htmx and wants_thread and not request.htmx.history_restore_request:
-        partial = "comment-page" if request.GET.get("page") else "thread-body"
-        return render(request, f"{THREAD}#{partial}", context)
-    return render_page(request, "discussions/meeting_detail.html", context)
+    return thread_part(request, context) or render_page(
+        request, "discussions/meeting_detail.html", context
+    )
 
 
 @require_POST

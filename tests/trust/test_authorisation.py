@@ -68,6 +68,14 @@ def poll_kw(w):
     return {"slug": w["club"].slug, "pk": w["poll"].pk}
 
 
+def question_kw(w):
+    return {"slug": w["club"].slug, "pk": w["question"].pk}
+
+
+def bank_kw(w):
+    return {"slug": w["club"].slug, "book_slug": w["book"].slug}
+
+
 def book_kw(w):
     return {"slug": w["book"].slug}
 
@@ -201,6 +209,37 @@ MATRIX = [
         meeting_kw,
         data=lambda w: {"recap": "We met."},
         watch=lambda w: w["meeting"],
+        club=True,
+    ),
+    # The question bank: members propose and vote, organisers arrange, authors delete.
+    Row(
+        "discussions:question_create",
+        CLUB_MEMBERS,
+        bank_kw,
+        data=lambda w: {"body": "Why does Kathy stay?"},
+        club=True,
+    ),
+    Row(
+        "discussions:question_vote",
+        CLUB_MEMBERS,
+        question_kw,
+        data=lambda w: {"vote": "1"},
+        watch=lambda w: w["question"],
+        club=True,
+    ),
+    Row(
+        "discussions:question_organise",
+        ORGANISERS,
+        question_kw,
+        data=lambda w: {"action": "pin"},
+        watch=lambda w: w["question"],
+        club=True,
+    ),
+    Row(
+        "discussions:question_delete",
+        {**LOGIN_THEN, "member": OK, "other": 403, "organiser": OK, "staff": OK},
+        question_kw,
+        watch=lambda w: w["question"],
         club=True,
     ),
     # Polls
@@ -358,6 +397,7 @@ def build_world(make_user, *, private: bool) -> dict:
     from discussions.services.library import shelf_create
     from discussions.services.meetings import meeting_create
     from discussions.services.polls import poll_create
+    from discussions.services.questions import question_create
 
     users = {
         "member": make_user(),
@@ -398,6 +438,7 @@ def build_world(make_user, *, private: bool) -> dict:
     notification = Notification.objects.get(recipient=users["member"])
     notice = notice_create(book=book, author=users["member"], category="violence", note="Ch. 3")
     shelf = shelf_create(user=users["member"], name="Favourites")
+    question = question_create(club=club, book=book, author=users["member"], body="Who is Madame?")
     return {
         **users,
         "book": book,
@@ -414,6 +455,7 @@ def build_world(make_user, *, private: bool) -> dict:
         "notification": notification,
         "notice": notice,
         "shelf": shelf,
+        "question": question,
     }
 
 
@@ -511,6 +553,8 @@ PRIVATE_PAGES = [
     ("discussions:meeting_ics", meeting_kw),
     ("discussions:meeting_create", club_kw),
     ("discussions:poll_detail", poll_kw),
+    ("discussions:question_bank", bank_kw),
+    ("discussions:question_detail", question_kw),
     ("discussions:poll_create", club_kw),
 ]
 
