@@ -1,6 +1,7 @@
 from django.urls import path
 
 from discussions.views import (
+    agenda,
     clubs,
     community,
     feeds,
@@ -42,7 +43,11 @@ urlpatterns = [
     path(meeting + "progress/", meetings.meeting_progress, name="meeting_progress"),
     path(meeting + "comments/", meetings.meeting_comment_create, name="meeting_comment_create"),
     path(meeting + "sections/", meetings.section_create, name="section_create"),
-    path(meeting + "recap/", meetings.meeting_recap, name="meeting_recap"),
+    path(meeting + "recap/", agenda.meeting_recap, name="meeting_recap"),
+    path(meeting + "agenda/", agenda.agenda_detail, name="agenda_detail"),
+    path(meeting + "agenda/print/", agenda.agenda_print, name="agenda_print"),
+    path(meeting + "agenda/edit/", agenda.agenda_edit, name="agenda_edit"),
+    path(meeting + "notes/", agenda.meeting_notes, name="meeting_notes"),
     path(meeting + "calendar.ics", meetings.meeting_ics, name="meeting_ics"),
     path(club + "books/<slug:book_slug>/questions/", questions.question_bank, name="question_bank"),
     path(

@@ -1,4 +1,4 @@
-"""Forms for the question bank and a meeting's agenda, notes and recap."""
+"""Forms for the question bank."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from django import forms
 from bookclub.text import PlainTextForm
 from discussions.forms.community import offer_loaded_sections
 from discussions.models import ReadingSection
-from discussions.models.agenda import AGENDA_MAX_LENGTH, NOTES_MAX_LENGTH
 from discussions.models.questions import QUESTION_MAX_LENGTH
 
 
@@ -36,25 +35,3 @@ class QuestionForm(PlainTextForm, forms.Form):
         self.fields["section"].queryset = ReadingSection.objects.filter(book_id=book_id)
         if sections is not None:
             offer_loaded_sections(self.fields["section"], sections)
-
-
-class AgendaForm(PlainTextForm, forms.Form):
-    body = forms.CharField(
-        label="Agenda",
-        required=False,
-        max_length=AGENDA_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 16}),
-        error_messages={
-            "max_length": f"An agenda can be at most {AGENDA_MAX_LENGTH:,} characters.",
-        },
-    )
-    notes = forms.CharField(
-        label="Meeting notes",
-        required=False,
-        max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Taken at the meeting; the recap starts from them.",
-        error_messages={
-            "max_length": f"The notes can be at most {NOTES_MAX_LENGTH:,} characters.",
-        },
-    )

@@ -23,8 +23,10 @@ from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
 from discussions.services import questions as question_services
 from discussions.services import rsvps as rsvp_services
+from discussions.services.agenda import recap_draft
 from discussions.services.errors import DiscussionError, NotAllowed
 from discussions.viewer import meeting_viewer
+from discussions.views.agenda import agenda_url
 from discussions.views.base import HtmxHttpRequest, render_page
 from discussions.views.common import error_response, member_post, page_number, thread_part
 from discussions.views.questions import bank_url
@@ -126,6 +128,14 @@ def _meeting_questions(meeting: Meeting, club: Club, user, progress) -> list:
     return questions
 
 
+def _recap_form(meeting: Meeting, viewer: dict) -> RecapForm | None:
+    """The recap form for an organiser once the meeting has ended: the published recap,
+    or a draft from the agenda and the notes."""
+    if not (viewer["is_organiser"] and meeting.has_ended()):
+        return None
+    return RecapForm(initial={"recap": meeting.recap or recap_draft(meeting=meeting)})
+
+
 def _meeting_context(
     request: HtmxHttpRequest, club: Club, meeting: Meeting, *, with_thread: bool = False
 ) -> dict:
@@ -172,7 +182,8 @@ def _meeting_context(
         "meeting_questions": _meeting_questions(meeting, club, user, progress),
         "question_bank_url": bank_url(club, meeting.book),
         "section_form": SectionForm(),
-        "recap_form": RecapForm(initial={"recap": meeting.recap}),
+        "recap_form": _recap_form(meeting, viewer),
+        "agenda_url": agenda_url(meeting),
         "has_ended": meeting.has_ended(),
         "json_ld": structured_data.meeting_json_ld(meeting, members_view=viewer["is_member"]),
     }
@@ -293,24 +304,6 @@ def section_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     else:
         messages.error(request, form.error_summary())
     return redirect(meeting.get_absolute_url() + "#progress")
-
-
-@login_required
-@require_POST
-def meeting_recap(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    club = permissions.club_for_organiser(request.user, slug)
-    meeting = permissions.meeting_in(club, pk)
-    form = RecapForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write a recap of up to 10,000 characters.")
-        return redirect(meeting)
-    try:
-        meeting_services.meeting_post_recap(meeting=meeting, recap=form.cleaned_data["recap"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(meeting)
-    messages.success(request, "Recap posted.")
-    return redirect(meeting.get_absolute_url() + "#recap")
 
 
 @require_GET

@@ -242,6 +242,23 @@ MATRIX = [
         watch=lambda w: w["question"],
         club=True,
     ),
+    # A meeting's agenda and notes: organisers (the rota's note-taker will join them).
+    Row(
+        "discussions:agenda_edit",
+        ORGANISERS,
+        meeting_kw,
+        data=lambda w: {"body": "1. Tea"},
+        watch=lambda w: w["meeting"],
+        club=True,
+    ),
+    Row(
+        "discussions:meeting_notes",
+        ORGANISERS,
+        meeting_kw,
+        data=lambda w: {"notes": "We met."},
+        watch=lambda w: w["meeting"],
+        club=True,
+    ),
     # Polls
     Row(
         "discussions:poll_create",
@@ -555,6 +572,9 @@ PRIVATE_PAGES = [
     ("discussions:poll_detail", poll_kw),
     ("discussions:question_bank", bank_kw),
     ("discussions:question_detail", question_kw),
+    ("discussions:agenda_detail", meeting_kw),
+    ("discussions:agenda_print", meeting_kw),
+    ("discussions:agenda_edit", meeting_kw),
     ("discussions:poll_create", club_kw),
 ]
 
@@ -575,6 +595,9 @@ def test_every_page_of_a_private_club_is_404_for_outsiders_and_open_to_members(m
                 "discussions:meeting_edit",
                 "discussions:meeting_create",
                 "discussions:poll_create",
+                "discussions:agenda_detail",
+                "discussions:agenda_print",
+                "discussions:agenda_edit",
             }:
                 # Sign-in pages come first and say nothing about the club.
                 assert response.status_code == 302
@@ -590,6 +613,7 @@ def test_every_page_of_a_private_club_is_404_for_outsiders_and_open_to_members(m
                 "discussions:meeting_edit",
                 "discussions:meeting_create",
                 "discussions:poll_create",
+                "discussions:agenda_edit",
             }
             else 200
         )

@@ -481,6 +481,19 @@ def question_retire_row(w: World) -> Change:
     )
 
 
+def agenda_edit_row(w: World) -> Change:
+    url = _meeting_url(w, "agenda_edit")
+    return Change(
+        write=lambda c: _post(c, url, {"body": "Tea at the boathouse"}),
+        checks=_on(
+            [_meeting_url(w, "agenda_detail"), _meeting_url(w, "agenda_print")],
+            ["Tea at the boathouse"],
+            viewers=("other", "writer"),
+        ),
+        writer="organiser",
+    )
+
+
 def section_create_row(w: World) -> Change:
     url = _meeting_url(w, "section_create")
     return Change(
@@ -692,6 +705,7 @@ ROWS = [
     question_vote_row,
     question_answer_row,
     question_retire_row,
+    agenda_edit_row,
     club_join_row,
     club_leave_row,
     poll_vote_row,

@@ -79,7 +79,7 @@ def hostile_world(make_user, payload: str) -> dict:
 
     from catalog.models import Book
     from discussions.models import Club, Membership
-    from discussions.services import comments, contributions, meetings, questions
+    from discussions.services import agenda, comments, contributions, meetings, questions
     from discussions.services.clubs import club_create
     from discussions.services.polls import poll_create
 
@@ -129,6 +129,10 @@ def hostile_world(make_user, payload: str) -> dict:
     with after_commit():
         comments.comment_create(thread=question.thread, author=reader, body=payload)
     bank = f"/clubs/{club.slug}/books/{book.slug}/questions/"
+    agenda.agenda_save(meeting=upcoming, by=author, body=payload)
+    agenda.notes_save(meeting=upcoming, by=author, notes=payload)
+    agenda_pages = [upcoming.get_absolute_url() + page for page in ("agenda/", "agenda/print/")]
+    agenda_pages.append(past.get_absolute_url() + "agenda/edit/")
     poll = poll_create(club=club, created_by=author, closes_at=start, books=[book], title=short)
     assert Club.objects.filter(name=short).exists()
     return {
@@ -151,6 +155,7 @@ def hostile_world(make_user, payload: str) -> dict:
             past.get_absolute_url(),
             bank,
             question.get_absolute_url(),
+            *agenda_pages,
             poll.get_absolute_url(),
             author.get_absolute_url(),
             "/notifications/",
