@@ -43,6 +43,7 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
 
     from discussions.models import Club
     from discussions.services.clubs import club_join
+    from discussions.services.questions import question_create
 
     call_command("import_seeds", stdout=io.StringIO())
     member = make_user(display_name="Kathy H.", bio="Carer.")
@@ -50,6 +51,10 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
     club_join(club=club, user=member)
     meeting = club.meetings.get()
     poll = club.polls.get()
+    question = question_create(
+        club=club, book=meeting.book, author=member, body="Why does *Kathy* stay?"
+    )
+    bank = f"{club.get_absolute_url()}books/{meeting.book.slug}/questions/"
     pages = []
     for signed_in in (False, True):
         pages += [
@@ -64,6 +69,8 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
             TrustPage("club", club.get_absolute_url(), signed_in),
             TrustPage("meeting", meeting.get_absolute_url(), signed_in),
             TrustPage("poll", poll.get_absolute_url(), signed_in),
+            TrustPage("question bank", bank, signed_in),
+            TrustPage("question", question.get_absolute_url(), signed_in),
         ]
     pages += [
         TrustPage("sign up", "/accounts/signup/", False),
@@ -73,5 +80,7 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
         TrustPage("password change", "/accounts/password/change/", True),
         TrustPage("notifications", "/notifications/", True),
         TrustPage("new club", "/clubs/new/", True),
+        TrustPage("agenda", meeting.get_absolute_url() + "agenda/", True),
+        TrustPage("agenda print", meeting.get_absolute_url() + "agenda/print/", True),
     ]
     return pages, member
