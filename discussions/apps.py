@@ -20,6 +20,8 @@ CLUB_MODELS = (
     "ClubRead",
     "ScheduledSection",
 )
+# A club's question bank (discussions/models/questions.py).
+QUESTION_MODELS = ("Question", "QuestionVote")
 # What a member's profile shows of their library (read-throughs' dates are not on it).
 LIBRARY_MODELS = ("Shelf", "ShelfEntry")
 # A member's own choices, which discussions/viewer.py caches per member.
@@ -35,6 +37,7 @@ READER_MODELS = (
     "ShelfEntry",
     "ReadThrough",
     "ReadFollow",
+    "QuestionVote",
 )
 
 
@@ -53,6 +56,7 @@ class DiscussionsConfig(AppConfig):
             clubs_changed,
             community_row_changed,
             meeting_row_changed,
+            question_row_changed,
             reader_row_changed,
             shelf_row_changed,
         )
@@ -65,6 +69,10 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(clubs_changed, sender=model, dispatch_uid=f"kc-{name}")
             post_delete.connect(clubs_changed, sender=model, dispatch_uid=f"kd-{name}")
+        for name in QUESTION_MODELS:
+            model = self.get_model(name)
+            post_save.connect(question_row_changed, sender=model, dispatch_uid=f"qc-{name}")
+            post_delete.connect(question_row_changed, sender=model, dispatch_uid=f"qd-{name}")
         for name in LIBRARY_MODELS:
             model = self.get_model(name)
             post_save.connect(shelf_row_changed, sender=model, dispatch_uid=f"lc-{name}")
@@ -73,6 +81,7 @@ class DiscussionsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(reader_row_changed, sender=model, dispatch_uid=f"rc-{name}")
             post_delete.connect(reader_row_changed, sender=model, dispatch_uid=f"rd-{name}")
-        rsvp = self.get_model("RSVP")
-        post_save.connect(meeting_row_changed, sender=rsvp, dispatch_uid="mc-RSVP")
-        post_delete.connect(meeting_row_changed, sender=rsvp, dispatch_uid="md-RSVP")
+        for name in ("RSVP", "Agenda"):
+            model = self.get_model(name)
+            post_save.connect(meeting_row_changed, sender=model, dispatch_uid=f"mc-{name}")
+            post_delete.connect(meeting_row_changed, sender=model, dispatch_uid=f"md-{name}")

@@ -5,6 +5,8 @@
   visitor's revalidation needs no query.
 - "meeting:<id>": a meeting's RSVPs and discussion.
 - "clubs": clubs, memberships, meetings, reading sections, polls.
+- "questions:<slug>": a club's question bank (questions, their votes and answers). Named
+  by the club's slug, the name in the meeting page's address.
 - "shelves:<username>": a member's shelves and the books on them (their profile). Named
   by username, the name in the profile's address, like a book's slug; a new username
   bumps "people" and moves the profile to a new address anyway.
@@ -28,6 +30,10 @@ def meeting_version(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
+def questions_version(club_slug: str) -> str:
+    return f"questions:{club_slug}"
+
+
 def shelves_version(username: str) -> str:
     return f"shelves:{username}"
 
@@ -42,6 +48,8 @@ def _thread_names(thread) -> list[str]:
         names.append(community_version(thread.book.slug))
     if thread.meeting_id:
         names.append(meeting_version(thread.meeting_id))
+    if thread.question_id:
+        names.append(questions_version(thread.question.club.slug))
     return names
 
 
@@ -63,7 +71,8 @@ def _names_of(instance, Comment, NoticeSecond, Thread) -> list[str]:  # noqa: N8
     if isinstance(instance, Thread):
         names = _thread_names(instance)
     elif isinstance(instance, Comment):
-        thread = Thread.objects.filter(pk=instance.thread_id).select_related("book").first()
+        threads = Thread.objects.select_related("book", "question__club")
+        thread = threads.filter(pk=instance.thread_id).first()
         names = _thread_names(thread) if thread is not None else []
     elif isinstance(instance, NoticeSecond):
         names = [community_version(instance.notice.book.slug)]
@@ -74,6 +83,22 @@ def _names_of(instance, Comment, NoticeSecond, Thread) -> list[str]:  # noqa: N8
 
 def meeting_row_changed(sender, instance, **_signal_arguments) -> None:
     bump(meeting_version(instance.meeting_id))
+
+
+def question_row_changed(sender, instance, **_signal_arguments) -> None:
+    """A question or a vote on one: its club's question bank."""
+    from discussions.models import Club, Question
+
+    question = instance if isinstance(instance, Question) else None
+    club_id = question.club_id if question else None
+    if question is not None and type(question).club.is_cached(question):
+        bump(questions_version(question.club.slug))
+        return
+    if club_id is None:
+        club_id = Question.objects.filter(pk=instance.question_id).values_list("club_id").first()
+        club_id = club_id[0] if club_id else None
+    slugs = Club.objects.filter(pk=club_id).values_list("slug", flat=True)
+    bump(*(questions_version(slug) for slug in slugs))
 
 
 def shelf_row_changed(sender, instance, **_signal_arguments) -> None:

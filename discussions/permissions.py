@@ -104,3 +104,29 @@ def club_for_feed(request, slug: str) -> Club:
     if data.get("c") != club.pk or not club.memberships.filter(user_id=data.get("u")).exists():
         raise Http404("No such club.")
     return club
+
+
+def book_discussed_by(club: Club, book_slug: str):
+    """A book the club meets about, else 404: a club's question bank is for its books."""
+    from catalog.models import Book
+
+    book = Book.objects.filter(slug=book_slug, meetings__club=club).distinct().first()
+    if book is None:
+        raise Http404("No such book in this club.")
+    return book
+
+
+def question_in(club: Club, pk: int):
+    """The club's question, else 404."""
+    from discussions.models import Question
+
+    question = Question.objects.in_club(club, pk)
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+def can_take_notes(user, meeting: Meeting) -> bool:
+    """Who writes a meeting's notes: its club's organisers for now. The rota's note-taker
+    joins them here, and every notes form and view asks only this."""
+    return can_organise(user, meeting.club)

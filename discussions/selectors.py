@@ -86,10 +86,22 @@ def _attach_author_ratings(book_id: int, comments: list[Comment]) -> None:
 
 
 def mark_spoilers(thread: Thread, *, comments: list[Comment], reader_progress) -> None:
-    """Meeting threads: flag comments about sections this reader has not reached. Authors
-    are not exempt here, since cards are shared: site.js opens the author's own."""
-    if thread.meeting_id:
+    """Meeting and question threads: flag comments about sections this reader has not
+    reached. Authors are not exempt here, since cards are shared: site.js opens the
+    author's own."""
+    if thread.spoiler_book_id is not None:
         spoilers_mark(comments=comments, user=None, reader_progress=reader_progress)
+
+
+def thread_reader_progress(thread: Thread, user):
+    """The reader's progress in the book whose sections gate the thread (None: no gate)."""
+    if thread.meeting_id:
+        return progress_for_meeting(user=user, meeting=thread.meeting)
+    if thread.question_id:
+        from discussions.services.questions import question_reader_progress
+
+        return question_reader_progress(user=user, book_id=thread.question.book_id)
+    return None
 
 
 def spoiler_key(reader_progress) -> str:
@@ -146,7 +158,7 @@ def thread_context(
     context = {
         "thread": thread,
         "thread_version": version,
-        "spoiler_key": spoiler_key(reader_progress) if thread and thread.meeting_id else "",
+        "spoiler_key": spoiler_key(reader_progress) if thread and thread.spoiler_book_id else "",
         "sort": sort,
         "sorts": SORTS,
         "page": page,
@@ -183,9 +195,8 @@ def subtree_context(comment: Comment, *, user) -> dict:
         .with_authors()
         .order_by("path")
     )
-    if thread.meeting_id:
-        progress = progress_for_meeting(user=user, meeting=thread.meeting)
-        mark_spoilers(thread, comments=comments, reader_progress=progress)
+    progress = thread_reader_progress(thread, user)
+    mark_spoilers(thread, comments=comments, reader_progress=progress)
     return {
         "thread": thread,
         "nodes": _build_forest(comments, [comment.pk]),

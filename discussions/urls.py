@@ -1,6 +1,7 @@
 from django.urls import path
 
 from discussions.views import (
+    agenda,
     clubs,
     community,
     feeds,
@@ -8,6 +9,7 @@ from discussions.views import (
     meetings,
     notifications,
     polls,
+    questions,
     reads,
     threads,
 )
@@ -18,6 +20,7 @@ club = "clubs/<slug:slug>/"
 meeting = club + "meetings/<int:pk>/"
 poll = club + "polls/<int:pk>/"
 read = club + "reads/<int:pk>/"
+question = club + "questions/<int:pk>/"
 
 urlpatterns = [
     path("clubs/", clubs.club_list, name="club_list"),
@@ -42,7 +45,11 @@ urlpatterns = [
     path(meeting + "progress/", meetings.meeting_progress, name="meeting_progress"),
     path(meeting + "comments/", meetings.meeting_comment_create, name="meeting_comment_create"),
     path(meeting + "sections/", meetings.section_create, name="section_create"),
-    path(meeting + "recap/", meetings.meeting_recap, name="meeting_recap"),
+    path(meeting + "recap/", agenda.meeting_recap, name="meeting_recap"),
+    path(meeting + "agenda/", agenda.agenda_detail, name="agenda_detail"),
+    path(meeting + "agenda/print/", agenda.agenda_print, name="agenda_print"),
+    path(meeting + "agenda/edit/", agenda.agenda_edit, name="agenda_edit"),
+    path(meeting + "notes/", agenda.meeting_notes, name="meeting_notes"),
     path(meeting + "calendar.ics", meetings.meeting_ics, name="meeting_ics"),
     path(club + "reads/new/", reads.read_create, name="read_create"),
     path(read, reads.read_detail, name="read_detail"),
@@ -53,6 +60,16 @@ urlpatterns = [
     path(read + "follow/", reads.read_follow, name="read_follow"),
     path(read + "catch-up/", reads.read_catch_up, name="read_catch_up"),
     path(read + "caught-up/", reads.read_caught_up, name="read_caught_up"),
+    path(club + "books/<slug:book_slug>/questions/", questions.question_bank, name="question_bank"),
+    path(
+        club + "books/<slug:book_slug>/questions/new/",
+        questions.question_create,
+        name="question_create",
+    ),
+    path(question, questions.question_detail, name="question_detail"),
+    path(question + "vote/", questions.question_vote, name="question_vote"),
+    path(question + "organise/", questions.question_organise, name="question_organise"),
+    path(question + "delete/", questions.question_delete, name="question_delete"),
     path(club + "polls/new/", polls.poll_create, name="poll_create"),
     path(poll, polls.poll_detail, name="poll_detail"),
     path(poll + "vote/", polls.poll_vote, name="poll_vote"),

@@ -190,3 +190,37 @@ def _read_choices(read, user) -> dict:
         "position": progress_position(progress, read.book.sections.all()),
         "follow": ReadFollow.objects.filter(read=read, user=user).first(),
     }
+
+
+def question_viewer(club, book_id: int, user) -> dict:
+    """The reader's part in a club's question bank for a book: which questions they
+    upvoted, how far they have read the book (the spoiler gate), and what they may do."""
+    from discussions import permissions
+
+    signed_in = getattr(user, "is_authenticated", False)
+    return {
+        "can_take_part": permissions.can_view_members_only(user, club),
+        "is_organiser": permissions.can_organise(user, club),
+        # The progress names its reading section: retired with the clubs' version too.
+        **(
+            for_reader(
+                user,
+                f"questions:{club.pk}:{book_id}",
+                lambda: _question_choices(club, book_id, user),
+                clubs="clubs",
+            )
+            if signed_in
+            else {"my_votes": set(), "progress": None}
+        ),
+    }
+
+
+def _question_choices(club, book_id: int, user) -> dict:
+    from discussions.models import QuestionVote
+    from discussions.services.questions import question_reader_progress
+
+    votes = QuestionVote.objects.filter(user=user, question__club=club, question__book_id=book_id)
+    return {
+        "my_votes": set(votes.values_list("question_id", flat=True)),
+        "progress": question_reader_progress(user=user, book_id=book_id),
+    }

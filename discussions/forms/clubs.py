@@ -94,14 +94,8 @@ class MeetingForm(PlainTextForm, forms.ModelForm):
             "place",
             "online_url",
             "capacity",
-            "questions",
-            "agenda",
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "questions": forms.Textarea(attrs={"rows": 4}),
-            "agenda": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     field_order = ["book", "section", "title", "description", "starts", "ends", "time_zone"]
 

@@ -1,11 +1,13 @@
 """Discussions models, one module per feature."""
 
+from discussions.models.agenda import Agenda
 from discussions.models.clubs import Club, Invite, JoinRequest, Membership
 from discussions.models.contributions import ContentNotice, NoticeSecond, Quote, Summary
 from discussions.models.library import ReadThrough, Shelf, ShelfEntry
 from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
 from discussions.models.notifications import Notification
 from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll
+from discussions.models.questions import Question, QuestionVote
 from discussions.models.ratings import AgeVote, Rating
 from discussions.models.reads import ClubRead, ReadFollow, ScheduledSection
 from discussions.models.threads import Comment, CommentRevision, Flag, Follow, Thread
@@ -13,6 +15,7 @@ from discussions.models.threads import Comment, CommentRevision, Flag, Follow, T
 __all__ = [
     "RSVP",
     "AgeVote",
+    "Agenda",
     "Ballot",
     "BallotChoice",
     "Candidate",
@@ -30,6 +33,8 @@ __all__ = [
     "Notification",
     "NoticeSecond",
     "Poll",
+    "Question",
+    "QuestionVote",
     "Quote",
     "Rating",
     "ReadFollow",

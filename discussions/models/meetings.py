@@ -122,8 +122,6 @@ class Meeting(models.Model):
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Seats; leave empty for no limit."
     )
-    questions = models.TextField("discussion questions", blank=True)
-    agenda = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     recap = models.TextField(blank=True)
     recap_posted_at = models.DateTimeField(null=True, blank=True)
@@ -293,7 +291,10 @@ class RSVP(models.Model):
 
 class ReadingProgressQuerySet(models.QuerySet):
     def for_meeting(self, *, user, meeting: Meeting) -> ReadingProgressQuerySet:
-        return self.filter(user=user, book_id=meeting.book_id).select_related("section")
+        return self.for_book(user=user, book_id=meeting.book_id)
+
+    def for_book(self, *, user, book_id: int) -> ReadingProgressQuerySet:
+        return self.filter(user=user, book_id=book_id).select_related("section")
 
 
 class ReadingProgress(models.Model):

@@ -30,6 +30,8 @@ class NotificationQuerySet(models.QuerySet):
             Q(comment__thread__book__isnull=False)
             | Q(comment__thread__meeting__club__visibility=public)
             | Q(Exists(belongs.filter(club=OuterRef("comment__thread__meeting__club"))))
+            | Q(comment__thread__question__club__visibility=public)
+            | Q(Exists(belongs.filter(club=OuterRef("comment__thread__question__club"))))
             | Q(meeting__club__visibility=public)
             | Q(Exists(belongs.filter(club=OuterRef("meeting__club"))))
             # Sent only to the club's organisers and to the member who asked.
@@ -46,6 +48,7 @@ class Notification(models.Model):
         MEETING_POSTPONED = "postponed", "A meeting you answered was postponed"
         MEETING_CANCELLED = "cancelled", "A meeting you answered was cancelled"
         PROMOTED = "promoted", "A seat came free for you"
+        RECAP = "recap", "The recap of a meeting you went to is out"
         JOIN_REQUESTED = "join_requested", "asked to join"
         JOIN_APPROVED = "join_approved", "Your request to join was approved"
         JOIN_DECLINED = "join_declined", "Your request to join was declined"
@@ -121,6 +124,8 @@ class Notification(models.Model):
             return f"Cancelled: {title}"
         if kind == cls.Kind.MEETING_POSTPONED:
             return f"Postponed: {title}"
+        if kind == cls.Kind.RECAP:
+            return f"Recap out: {title}"
         changed = f" ({detail})" if detail else ""
         return f"Changed: {title}{changed}"
 

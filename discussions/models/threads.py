@@ -42,6 +42,14 @@ class Thread(models.Model):
         on_delete=models.CASCADE,
         related_name="thread",
     )
+    # A question's own small thread: its answers (discussions/models/questions.py).
+    question = models.OneToOneField(
+        "discussions.Question",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thread",
+    )
     is_locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,16 +59,23 @@ class Thread(models.Model):
         constraints = [
             # A thread is about exactly one thing; visibility rules depend on which.
             models.CheckConstraint(
-                condition=(Q(book__isnull=False) & Q(meeting__isnull=True))
-                | (Q(book__isnull=True) & Q(meeting__isnull=False)),
-                name="thread_about_book_xor_meeting",
-                violation_error_message="A thread is about either a book or a meeting, not both.",
+                condition=(
+                    Q(book__isnull=False) & Q(meeting__isnull=True) & Q(question__isnull=True)
+                )
+                | (Q(book__isnull=True) & Q(meeting__isnull=False) & Q(question__isnull=True))
+                | (Q(book__isnull=True) & Q(meeting__isnull=True) & Q(question__isnull=False)),
+                name="thread_about_one_thing",
+                violation_error_message=(
+                    "A thread is about one book, one meeting or one question, not several."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         if self.meeting_id:
             return self.meeting.thread_title()
+        if self.question_id:
+            return f"Answers to: {self.question}"
         return f"Thread about {self.book}" if self.book_id else f"Thread {self.pk}"
 
     def get_absolute_url(self) -> str:
@@ -70,11 +85,24 @@ class Thread(models.Model):
             return book_page_url(self.book)
         if self.meeting_id:
             return self.meeting.get_absolute_url()
+        if self.question_id:
+            return self.question.get_absolute_url()
         return reverse("discussions:thread", kwargs={"pk": self.pk})
 
     @property
     def club(self):
+        if self.question_id:
+            return self.question.club
         return self.meeting.club if self.meeting_id else None
+
+    @property
+    def spoiler_book_id(self) -> int | None:
+        """The book whose reading sections gate this thread's comments (None: not gated)."""
+        if self.meeting_id:
+            return self.meeting.book_id
+        if self.question_id:
+            return self.question.book_id
+        return None
 
     def can_moderate(self, user) -> bool:
         """Staff moderate every thread; anyone else only where the hook allows it."""
@@ -83,16 +111,17 @@ class Thread(models.Model):
         return bool(user.is_staff) or self.moderator_check(user)
 
     def moderator_check(self, user) -> bool:
-        """A meeting's thread is moderated by its club's organisers."""
-        if self.meeting_id:
+        """A meeting's or a question's thread is moderated by its club's organisers."""
+        if self.meeting_id or self.question_id:
             return self.club.is_organiser(user)
         return False
 
     def is_visible_to(self, user) -> bool:
-        """Book threads are public; a meeting's thread is as visible as its club."""
+        """Book threads are public; a meeting's or question's thread is as visible as its
+        club."""
         if self.book_id:
             return True
-        if self.meeting_id:
+        if self.meeting_id or self.question_id:
             club = self.club
             if club.is_public:
                 return True
@@ -104,16 +133,17 @@ class Thread(models.Model):
     def audience(self, user_ids) -> set[int]:
         """Which of these members may read this thread (notifications go to no one else)."""
         user_ids = set(user_ids)
-        if not user_ids or self.book_id or (self.meeting_id and self.club.is_public):
+        club = self.club
+        if not user_ids or self.book_id or (club is not None and club.is_public):
             return user_ids
         from django.contrib.auth import get_user_model
 
-        if not self.meeting_id:
+        if club is None:
             return set()
         return set(
             get_user_model()
             .objects.filter(pk__in=user_ids, is_active=True)
-            .filter(Q(club_memberships__club=self.club) | Q(is_staff=True))
+            .filter(Q(club_memberships__club=club) | Q(is_staff=True))
             .values_list("pk", flat=True)
         )
 
@@ -123,6 +153,10 @@ class Thread(models.Model):
             return "Sign in to post."
         if self.meeting_id and not (self.club.is_member(user) or user.can_organise(self.club)):
             return f"Only members of {self.club.name} can post in this meeting's discussion."
+        if self.question_id and not (self.club.is_member(user) or user.can_organise(self.club)):
+            return f"Only members of {self.club.name} can answer its questions."
+        if self.question_id and self.question.is_deleted:
+            return "This question was deleted: its answers stay, but it takes no new ones."
         if self.is_locked and not self.can_moderate(user):
             return "This thread is locked."
         return ""
@@ -135,7 +169,9 @@ class CommentQuerySet(models.QuerySet):
     def with_thread(self, pk: int) -> Comment | None:
         """The comment with its thread and the thread's book, or meeting and club
         (None: no such comment)."""
-        related = self.select_related("thread__book", "thread__meeting__club")
+        related = self.select_related(
+            "thread__book", "thread__meeting__club", "thread__question__club"
+        )
         return related.filter(pk=pk).first()
 
     def top_level(self):

@@ -73,7 +73,10 @@ def comment_create(
     refusal = thread.post_check(author)
     if refusal:
         raise NotAllowed(refusal)
-    if section is not None and (not thread.meeting_id or section.book_id != thread.meeting.book_id):
+    if thread.question_id and section is None:
+        # An answer is about what its question asks: gated by the question's section.
+        section = thread.question.section
+    if section is not None and section.book_id != thread.spoiler_book_id:
         raise DiscussionError("Choose one of this book's reading sections.")
     if parent is not None:
         if parent.thread_id != thread.pk:

@@ -59,7 +59,7 @@ def meeting_create(
     return meeting
 
 
-def _site_url(path: str) -> str:
+def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -102,7 +102,7 @@ def meeting_notify_change(*, meeting: Meeting, changes: list[str]) -> int:
     context = {
         "meeting": meeting,
         "changes": [change for change in changes if change != "status"],
-        "url": _site_url(meeting.get_absolute_url()),
+        "url": site_url(meeting.get_absolute_url()),
     }
     recipients = _recipients(meeting)
     headline = Notification.meeting_headline(kind=kind, title=meeting.title)
@@ -140,14 +140,25 @@ def meeting_notify_promoted(*, meeting: Meeting, rsvps: list[RSVP]) -> None:
         users=[rsvp.user for rsvp in rsvps if rsvp.user.is_active],
         kind=Notification.Kind.PROMOTED,
     )
-    emails_queue(
+    news_emails_queue(
+        news=news,
+        subject=f"[{meeting.club.name}] You have a seat: {meeting.title}",
+        template="discussions/email/waitlist_promoted.txt",
+        context={"meeting": meeting, "url": site_url(meeting.get_absolute_url())},
+    )
+
+
+def news_emails_queue(*, news: list[Notification], subject: str, template: str, context: dict):
+    """One email per piece of meeting news, to recipients who want email, keyed by the
+    notification (a retry sends nothing twice); queued, sent after the commit."""
+    return emails_queue(
         [
             _email(
                 key=f"notification:{notification.pk}",
                 user=notification.recipient,
-                subject=f"[{meeting.club.name}] You have a seat: {meeting.title}",
-                template="discussions/email/waitlist_promoted.txt",
-                context={"meeting": meeting, "url": _site_url(meeting.get_absolute_url())},
+                subject=subject,
+                template=template,
+                context=context,
             )
             for notification in news
             if notification.recipient.email and notification.recipient.email_notifications
@@ -315,7 +326,7 @@ def reminder_send(*, rsvp: RSVP, now: datetime | None = None) -> bool:
                                 template="discussions/email/meeting_reminder.txt",
                                 context={
                                     "meeting": rsvp.meeting,
-                                    "url": _site_url(rsvp.meeting.get_absolute_url()),
+                                    "url": site_url(rsvp.meeting.get_absolute_url()),
                                 },
                             )
                         ]

@@ -56,3 +56,13 @@ def page_number(request: HttpRequest) -> int:
         return max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         return 1
+
+
+def thread_part(request: HtmxHttpRequest, context: dict) -> HttpResponse | None:
+    """The thread alone when htmx sorts it or loads more of it (None: render the page).
+    A history-restore request (back button after a cache miss) needs the whole page."""
+    wants_thread = "sort" in request.GET or "page" in request.GET
+    if request.htmx and wants_thread and not request.htmx.history_restore_request:
+        partial = "comment-page" if request.GET.get("page") else "thread-body"
+        return render(request, f"discussions/_thread.html#{partial}", context)
+    return None

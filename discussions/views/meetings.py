@@ -14,20 +14,25 @@ from bookclub.cache import page_versions
 from bookclub.http import public_page
 from catalog.models import Book
 from discussions import calendars, permissions, structured_data
-from discussions.cache import meeting_version
+from discussions.cache import meeting_version, questions_version
 from discussions.forms.clubs import MeetingForm, ProgressForm, RecapForm, RSVPForm, SectionForm
 from discussions.forms.community import MeetingCommentForm
-from discussions.models import RSVP, Club, Meeting, Thread
+from discussions.models import RSVP, Club, Meeting, Question, Thread
 from discussions.selectors import meeting_thread_context, shared_meeting
 from discussions.services import comments as comment_services
 from discussions.services import meetings as meeting_services
+from discussions.services import questions as question_services
 from discussions.services import rsvps as rsvp_services
+from discussions.services.agenda import recap_draft
 from discussions.services.errors import DiscussionError, NotAllowed
 from discussions.viewer import meeting_viewer
+from discussions.views.agenda import agenda_url
 from discussions.views.base import HtmxHttpRequest, render_page
-from discussions.views.common import error_response, member_post, page_number
+from discussions.views.common import error_response, member_post, page_number, thread_part
+from discussions.views.questions import bank_url
 
 THREAD = "discussions/_thread.html"
+MEETING_QUESTIONS = 5
 
 
 @login_required
@@ -103,7 +108,33 @@ def meeting_versions(request, slug: str, pk: int) -> dict:
         meeting=meeting_version(pk),
         catalog="catalog",
         people="people",
+        questions=questions_version(slug),
     )
+
+
+def _meeting_questions(meeting: Meeting, club: Club, user, progress) -> list:
+    """The top open questions of the meeting's section (of the whole book if it has none),
+    spoiler-gated for this reader."""
+    questions = list(
+        Question.objects.live()
+        .of_book(club=club, book_id=meeting.book_id)
+        .filter(section_id=meeting.section_id)
+        .in_bank_order()[:MEETING_QUESTIONS]
+    )
+    for question in questions:
+        question.club = club
+    question_services.questions_spoilers_mark(
+        questions=questions, user=user, reader_progress=progress
+    )
+    return questions
+
+
+def _recap_form(meeting: Meeting, viewer: dict) -> RecapForm | None:
+    """The recap form for an organiser once the meeting has ended: the published recap,
+    or a draft from the agenda and the notes."""
+    if not (viewer["is_organiser"] and meeting.has_ended()):
+        return None
+    return RecapForm(initial={"recap": meeting.recap or recap_draft(meeting=meeting)})
 
 
 def _meeting_context(
@@ -151,8 +182,11 @@ def _meeting_context(
             book=meeting.book, initial=progress_initial, sections=sections
         ),
         "sections": sections,
+        "meeting_questions": _meeting_questions(meeting, club, user, progress),
+        "question_bank_url": bank_url(club, meeting.book),
         "section_form": SectionForm(),
-        "recap_form": RecapForm(initial={"recap": meeting.recap}),
+        "recap_form": _recap_form(meeting, viewer),
+        "agenda_url": agenda_url(meeting),
         "has_ended": meeting.has_ended(),
         "json_ld": structured_data.meeting_json_ld(meeting, members_view=viewer["is_member"]),
     }
@@ -166,11 +200,9 @@ def meeting_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     club = permissions.club_for(request.user, slug)
     meeting = permissions.meeting_in(club, pk)
     context = _meeting_context(request, club, meeting, with_thread=True)
-    wants_thread = "sort" in request.GET or "page" in request.GET
-    if request.htmx and wants_thread and not request.htmx.history_restore_request:
-        partial = "comment-page" if request.GET.get("page") else "thread-body"
-        return render(request, f"{THREAD}#{partial}", context)
-    return render_page(request, "discussions/meeting_detail.html", context)
+    return thread_part(request, context) or render_page(
+        request, "discussions/meeting_detail.html", context
+    )
 
 
 @require_POST
@@ -275,24 +307,6 @@ def section_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     else:
         messages.error(request, form.error_summary())
     return redirect(meeting.get_absolute_url() + "#progress")
-
-
-@login_required
-@require_POST
-def meeting_recap(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    club = permissions.club_for_organiser(request.user, slug)
-    meeting = permissions.meeting_in(club, pk)
-    form = RecapForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write a recap of up to 10,000 characters.")
-        return redirect(meeting)
-    try:
-        meeting_services.meeting_post_recap(meeting=meeting, recap=form.cleaned_data["recap"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(meeting)
-    messages.success(request, "Recap posted.")
-    return redirect(meeting.get_absolute_url() + "#recap")
 
 
 @require_GET

@@ -16,10 +16,15 @@ from bookclub.cache import versions
 from discussions.cache import thread_version_name
 from discussions.forms.community import CommentForm, FlagForm, comment_form_for
 from discussions.models import Comment, Thread
-from discussions.selectors import Node, mark_spoilers, subtree_context, thread_context
+from discussions.selectors import (
+    Node,
+    mark_spoilers,
+    subtree_context,
+    thread_context,
+    thread_reader_progress,
+)
 from discussions.services import comments as services
 from discussions.services.errors import DiscussionError, NotAllowed
-from discussions.services.spoilers import progress_for_meeting
 from discussions.viewer import thread_viewer
 from discussions.views.common import HtmxHttpRequest, error_response, member_post, page_number
 
@@ -29,7 +34,10 @@ THREAD = "discussions/_thread.html"
 
 def _visible_thread(request, pk: int) -> Thread:
     thread = get_object_or_404(
-        Thread.objects.select_related("book", "meeting__club", "meeting__book"), pk=pk
+        Thread.objects.select_related(
+            "book", "meeting__club", "meeting__book", "question__club", "question__section"
+        ),
+        pk=pk,
     )
     if not thread.is_visible_to(request.user):
         raise Http404("No such thread.")
@@ -44,7 +52,11 @@ def _visible_comment(request, pk: int, *, for_display: bool = True) -> Comment:
     if for_display:
         comment = get_object_or_404(
             Comment.objects.select_related(
-                "thread__book", "thread__meeting__club", "thread__meeting__book"
+                "thread__book",
+                "thread__meeting__club",
+                "thread__meeting__book",
+                "thread__question__club",
+                "thread__question__section",
             ).select_related("author", "source", "section"),
             pk=pk,
         )
@@ -59,9 +71,8 @@ def _visible_comment(request, pk: int, *, for_display: bool = True) -> Comment:
 
 def _mark_spoilers(request, comment: Comment) -> None:
     thread = comment.thread
-    if thread.meeting_id:
-        progress = progress_for_meeting(user=request.user, meeting=thread.meeting)
-        mark_spoilers(thread, comments=[comment], reader_progress=progress)
+    progress = thread_reader_progress(thread, request.user)
+    mark_spoilers(thread, comments=[comment], reader_progress=progress)
 
 
 def _card_context(request, comment: Comment, **extra) -> dict:
@@ -94,12 +105,11 @@ def comment_posted(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
     return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
 
 
-def _thread_page_context(request, thread: Thread) -> dict:
-    """A thread on its own page (a book's or a meeting's threads redirect to theirs)."""
+def thread_page_context(request, thread: Thread) -> dict:
+    """A thread's page context: on its own page, or a question's (a book's or a meeting's
+    threads redirect to theirs)."""
     page_versions = versions(thread=thread_version_name(thread), people="people")
-    progress = None
-    if thread.meeting_id:
-        progress = progress_for_meeting(user=request.user, meeting=thread.meeting)
+    progress = thread_reader_progress(thread, request.user)
     context = thread_context(
         thread,
         user=request.user,
@@ -116,7 +126,7 @@ def _thread_page_context(request, thread: Thread) -> dict:
 def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A thread on its own page (threads about books live on the book's page)."""
     thread = _visible_thread(request, pk)
-    context = _thread_page_context(request, thread)
+    context = thread_page_context(request, thread)
     template = "discussions/thread.html"
     if request.htmx:
         partial = "comment-page" if request.GET.get("page") else "thread-body"
@@ -131,7 +141,7 @@ def comment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     form = comment_form_for(thread, request.POST)
     if not form.is_valid():
-        context = {**_thread_page_context(request, thread), "comment_form": form}
+        context = {**thread_page_context(request, thread), "comment_form": form}
         template = (
             "discussions/_thread.html#comment-form" if request.htmx else "discussions/thread.html"
         )

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from django.apps import apps
 
-from discussions.apps import CLUB_MODELS, COMMUNITY_MODELS, LIBRARY_MODELS, READER_MODELS
+from discussions.apps import (
+    CLUB_MODELS,
+    COMMUNITY_MODELS,
+    LIBRARY_MODELS,
+    QUESTION_MODELS,
+    READER_MODELS,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BULK_WRITES = {"update", "bulk_create", "bulk_update"}
@@ -23,7 +29,15 @@ EXEMPT = {
 
 def cached_models() -> set[str]:
     names = {model.__name__ for model in apps.get_app_config("catalog").get_models()}
-    discussions = {*COMMUNITY_MODELS, *CLUB_MODELS, *LIBRARY_MODELS, *READER_MODELS, "RSVP"}
+    discussions = {
+        *COMMUNITY_MODELS,
+        *CLUB_MODELS,
+        *LIBRARY_MODELS,
+        *READER_MODELS,
+        *QUESTION_MODELS,
+        "RSVP",
+        "Agenda",
+    }
     return names | discussions | {"User"}
 
 

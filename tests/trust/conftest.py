@@ -43,6 +43,7 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
 
     from discussions.models import Club
     from discussions.services.clubs import club_join
+    from discussions.services.questions import question_create
 
     call_command("import_seeds", stdout=io.StringIO())
     member = make_user(display_name="Kathy H.", bio="Carer.")
@@ -51,6 +52,10 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
     meeting = club.meetings.get()
     poll = club.polls.get()
     read = _read_with_a_schedule(club, meeting.book)
+    question = question_create(
+        club=club, book=meeting.book, author=member, body="Why does *Kathy* stay?"
+    )
+    bank = f"{club.get_absolute_url()}books/{meeting.book.slug}/questions/"
     pages = []
     for signed_in in (False, True):
         pages += [
@@ -67,6 +72,8 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
             TrustPage("poll", poll.get_absolute_url(), signed_in),
             TrustPage("club read", read.get_absolute_url(), signed_in),
             TrustPage("printable schedule", read.get_absolute_url() + "print/", signed_in),
+            TrustPage("question bank", bank, signed_in),
+            TrustPage("question", question.get_absolute_url(), signed_in),
         ]
     pages += [
         TrustPage("sign up", "/accounts/signup/", False),
@@ -77,6 +84,8 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
         TrustPage("notifications", "/notifications/", True),
         TrustPage("new club", "/clubs/new/", True),
         TrustPage("catch-up", read.get_absolute_url() + "catch-up/", True),
+        TrustPage("agenda", meeting.get_absolute_url() + "agenda/", True),
+        TrustPage("agenda print", meeting.get_absolute_url() + "agenda/print/", True),
     ]
     return pages, member
 

@@ -72,6 +72,14 @@ def read_kw(w):
     return {"slug": w["club"].slug, "pk": w["read"].pk}
 
 
+def question_kw(w):
+    return {"slug": w["club"].slug, "pk": w["question"].pk}
+
+
+def bank_kw(w):
+    return {"slug": w["club"].slug, "book_slug": w["book"].slug}
+
+
 def book_kw(w):
     return {"slug": w["book"].slug}
 
@@ -250,6 +258,54 @@ MATRIX = [
         club=True,
     ),
     Row("discussions:read_caught_up", CLUB_MEMBERS, read_kw, club=True),
+    # The question bank: members propose and vote, organisers arrange, authors delete.
+    Row(
+        "discussions:question_create",
+        CLUB_MEMBERS,
+        bank_kw,
+        data=lambda w: {"body": "Why does Kathy stay?"},
+        club=True,
+    ),
+    Row(
+        "discussions:question_vote",
+        CLUB_MEMBERS,
+        question_kw,
+        data=lambda w: {"vote": "1"},
+        watch=lambda w: w["question"],
+        club=True,
+    ),
+    Row(
+        "discussions:question_organise",
+        ORGANISERS,
+        question_kw,
+        data=lambda w: {"action": "pin"},
+        watch=lambda w: w["question"],
+        club=True,
+    ),
+    Row(
+        "discussions:question_delete",
+        {**LOGIN_THEN, "member": OK, "other": 403, "organiser": OK, "staff": OK},
+        question_kw,
+        watch=lambda w: w["question"],
+        club=True,
+    ),
+    # A meeting's agenda and notes: organisers (the rota's note-taker will join them).
+    Row(
+        "discussions:agenda_edit",
+        ORGANISERS,
+        meeting_kw,
+        data=lambda w: {"body": "1. Tea"},
+        watch=lambda w: w["meeting"],
+        club=True,
+    ),
+    Row(
+        "discussions:meeting_notes",
+        ORGANISERS,
+        meeting_kw,
+        data=lambda w: {"notes": "We met."},
+        watch=lambda w: w["meeting"],
+        club=True,
+    ),
     # Polls
     Row(
         "discussions:poll_create",
@@ -405,6 +461,7 @@ def build_world(make_user, *, private: bool) -> dict:
     from discussions.services.library import shelf_create
     from discussions.services.meetings import meeting_create
     from discussions.services.polls import poll_create
+    from discussions.services.questions import question_create
     from discussions.services.reads import read_create, schedule_add
 
     users = {
@@ -457,6 +514,7 @@ def build_world(make_user, *, private: bool) -> dict:
         title="Hidden chapters" if private else "",
         due_on=timezone.localdate() + datetime.timedelta(days=7),
     )
+    question = question_create(club=club, book=book, author=users["member"], body="Who is Madame?")
     return {
         **users,
         "book": book,
@@ -475,6 +533,7 @@ def build_world(make_user, *, private: bool) -> dict:
         "shelf": shelf,
         "read": read,
         "scheduled": scheduled,
+        "question": question,
     }
 
 
@@ -572,6 +631,11 @@ PRIVATE_PAGES = [
     ("discussions:meeting_ics", meeting_kw),
     ("discussions:meeting_create", club_kw),
     ("discussions:poll_detail", poll_kw),
+    ("discussions:question_bank", bank_kw),
+    ("discussions:question_detail", question_kw),
+    ("discussions:agenda_detail", meeting_kw),
+    ("discussions:agenda_print", meeting_kw),
+    ("discussions:agenda_edit", meeting_kw),
     ("discussions:poll_create", club_kw),
     ("discussions:read_create", club_kw),
     ("discussions:read_detail", read_kw),
@@ -586,8 +650,16 @@ SIGN_IN_FIRST = {
     "discussions:poll_create",
     "discussions:read_create",
     "discussions:read_catch_up",
+    "discussions:agenda_detail",
+    "discussions:agenda_print",
+    "discussions:agenda_edit",
 }
-ORGANISER_PAGES = SIGN_IN_FIRST - {"discussions:read_catch_up"}
+# Members read the agenda (and its print view); only organisers edit it.
+ORGANISER_PAGES = SIGN_IN_FIRST - {
+    "discussions:read_catch_up",
+    "discussions:agenda_detail",
+    "discussions:agenda_print",
+}
 
 
 @pytest.mark.django_db

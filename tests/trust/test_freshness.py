@@ -429,6 +429,71 @@ def recap_row(w: World) -> Change:
     )
 
 
+def _bank(w: World) -> str:
+    return reverse("discussions:question_bank", args=[w.club.slug, w.book.slug])
+
+
+def _carols_question(w: World):
+    from discussions.services.questions import question_create
+
+    w.club.memberships.get_or_create(user=w.carol)
+    return question_create(
+        club=w.club, book=w.book, author=w.carol, body="Who keeps the boathouse key?"
+    )
+
+
+def question_create_row(w: World) -> Change:
+    url = reverse("discussions:question_create", args=[w.club.slug, w.book.slug])
+    return Change(
+        write=lambda c: _post(c, url, {"body": "Where is the concert hall?"}),
+        checks=_on([w.urls()["meeting"], _bank(w)], ["Where is the concert hall?"]),
+    )
+
+
+def question_vote_row(w: World) -> Change:
+    question = _carols_question(w)
+    url = reverse("discussions:question_vote", args=[w.club.slug, question.pk])
+    return Change(
+        write=lambda c: _post(c, url, {"vote": "1"}),
+        checks=_on([w.urls()["meeting"], _bank(w), question.get_absolute_url()], ["1 vote"]),
+    )
+
+
+def question_answer_row(w: World) -> Change:
+    question = _carols_question(w)
+    url = reverse("discussions:comment_create", args=[question.thread.pk])
+    return Change(
+        write=lambda c: _post(c, url, {"body": "The butler has it."}),
+        checks=[
+            *_on([question.get_absolute_url()], ["The butler has it.", "1 answer"]),
+            *_on([w.urls()["meeting"], _bank(w)], ["1 answer"], ["0 answers"]),
+        ],
+    )
+
+
+def question_retire_row(w: World) -> Change:
+    question = _carols_question(w)
+    url = reverse("discussions:question_organise", args=[w.club.slug, question.pk])
+    return Change(
+        write=lambda c: _post(c, url, {"action": "retire"}),
+        checks=_on([w.urls()["meeting"]], ["No questions yet."], ["Who keeps the boathouse key?"]),
+        writer="organiser",
+    )
+
+
+def agenda_edit_row(w: World) -> Change:
+    url = _meeting_url(w, "agenda_edit")
+    return Change(
+        write=lambda c: _post(c, url, {"body": "Tea at the boathouse"}),
+        checks=_on(
+            [_meeting_url(w, "agenda_detail"), _meeting_url(w, "agenda_print")],
+            ["Tea at the boathouse"],
+            viewers=("other", "writer"),
+        ),
+        writer="organiser",
+    )
+
+
 def section_create_row(w: World) -> Change:
     url = _meeting_url(w, "section_create")
     return Change(
@@ -714,6 +779,11 @@ ROWS = [
     read_shift_row,
     read_progress_row,
     read_follow_row,
+    question_create_row,
+    question_vote_row,
+    question_answer_row,
+    question_retire_row,
+    agenda_edit_row,
     club_join_row,
     club_leave_row,
     poll_vote_row,

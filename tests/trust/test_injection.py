@@ -79,7 +79,7 @@ def hostile_world(make_user, payload: str) -> dict:
 
     from catalog.models import Book
     from discussions.models import Club, Membership
-    from discussions.services import comments, contributions, meetings, reads
+    from discussions.services import agenda, comments, contributions, meetings, questions, reads
     from discussions.services.clubs import club_create
     from discussions.services.polls import poll_create
 
@@ -113,8 +113,6 @@ def hostile_world(make_user, payload: str) -> dict:
         "time_zone": "Europe/London",
         "description": payload,
         "place": short,
-        "questions": payload,
-        "agenda": payload,
     }
     upcoming = meetings.meeting_create(
         **fields, section=section, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
@@ -125,6 +123,16 @@ def hostile_world(make_user, payload: str) -> dict:
         ends_at=start - datetime.timedelta(days=29),
     )
     meetings.meeting_post_recap(meeting=past, recap=payload)
+    question = questions.question_create(
+        club=club, book=book, author=author, body=payload[:1000], section=section
+    )
+    with after_commit():
+        comments.comment_create(thread=question.thread, author=reader, body=payload)
+    bank = f"/clubs/{club.slug}/books/{book.slug}/questions/"
+    agenda.agenda_save(meeting=upcoming, by=author, body=payload)
+    agenda.notes_save(meeting=upcoming, by=author, notes=payload)
+    agenda_pages = [upcoming.get_absolute_url() + page for page in ("agenda/", "agenda/print/")]
+    agenda_pages.append(past.get_absolute_url() + "agenda/edit/")
     poll = poll_create(club=club, created_by=author, closes_at=start, books=[book], title=short)
     read = reads.read_create(
         club=club, book=book, starts_on=timezone.localdate(), created_by=author, poll=poll
@@ -149,6 +157,9 @@ def hostile_world(make_user, payload: str) -> dict:
             club.get_absolute_url(),
             upcoming.get_absolute_url(),
             past.get_absolute_url(),
+            bank,
+            question.get_absolute_url(),
+            *agenda_pages,
             poll.get_absolute_url(),
             author.get_absolute_url(),
             "/notifications/",

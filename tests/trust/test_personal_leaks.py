@@ -173,6 +173,28 @@ def home_page_reads(w: World) -> tuple[str, list[str]]:
     return reverse("home"), ["This week: Alice&#x27;s hidden part"]
 
 
+def _a_upvotes_carols_question(w: World):
+    from discussions.services.questions import question_create
+
+    club = w.make_club(members=(w.a, w.b, w.carol))
+    w.make_meeting(club, title="Questions at Darlington Hall", book=w.book)
+    question = question_create(club=club, book=w.book, author=w.carol, body="Why stay?")
+    vote = reverse("discussions:question_vote", args=[club.slug, question.pk])
+    assert w.a_client.post(vote, {"vote": "1"}).status_code == 302
+    return club, question
+
+
+def question_bank_page(w: World) -> tuple[str, list[str]]:
+    club, _question = _a_upvotes_carols_question(w)
+    bank = reverse("discussions:question_bank", args=[club.slug, w.book.slug])
+    return bank, ['aria-pressed="true">Upvoted']
+
+
+def question_page(w: World) -> tuple[str, list[str]]:
+    _club, question = _a_upvotes_carols_question(w)
+    return question.get_absolute_url(), ['aria-pressed="true">Upvoted']
+
+
 def club_page(w: World) -> tuple[str, list[str]]:
     club = w.make_club(name="Open Hall Readers")
     assert w.a_client.post(reverse("discussions:club_join", args=[club.slug])).status_code == 302
@@ -247,6 +269,8 @@ ROWS = [
     book_page_reading_status,
     meeting_page,
     read_page,
+    question_bank_page,
+    question_page,
     club_page,
     home_page,
     home_page_reads,
