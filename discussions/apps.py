@@ -11,7 +11,17 @@ COMMUNITY_MODELS = (
     "NoticeSecond",
     "Quote",
 )
-CLUB_MODELS = ("Club", "Membership", "Meeting", "ReadingSection", "Poll")
+CLUB_MODELS = (
+    "Club",
+    "Membership",
+    "Meeting",
+    "ReadingSection",
+    "Poll",
+    "RotaRole",
+    "RotaSlot",
+    "Nomination",
+    "NominationSecond",
+)
 # What a member's profile shows of their library (read-throughs' dates are not on it).
 LIBRARY_MODELS = ("Shelf", "ShelfEntry")
 # A member's own choices, which discussions/viewer.py caches per member.
