@@ -14,7 +14,11 @@ from catalog.models import Edition
 from discussions.models import Nomination, Poll
 from discussions.services.contributions import notice_create
 from discussions.services.library import reading_status_set
-from discussions.services.nominations import nomination_create, nomination_second
+from discussions.services.nominations import (
+    nomination_create,
+    nomination_second,
+    nominations_to_ballot,
+)
 from discussions.services.ratings import age_vote_set
 
 
@@ -266,3 +270,26 @@ def test_the_nominations_page_takes_the_same_queries_for_more_books(
         club.save()
     with django_assert_max_num_queries(12):
         assert page_of(client, club).text.count('class="card nomination"') == 9
+
+
+def test_each_candidate_in_the_poll_shows_its_feasibility_panel(client, club_of, make_book):
+    club = club_of["club"]
+    book = make_book("Piranesi")
+    Edition.objects.create(book=book, isbn13="9781526622426", pages=272)
+    nomination = nomination_create(club=club, book=book, member=club_of["ann"])
+    nomination_second(nomination=nomination, member=club_of["ben"])
+    poll = nominations_to_ballot(
+        club=club, created_by=club_of["olive"], closes_at=timezone.now() + datetime.timedelta(1)
+    )
+    client.force_login(club_of["ann"])
+    page = client.get(poll.get_absolute_url()).text
+    assert "272 pages: 68 pages a week over 4 weeks, within the club's pace of 100." in page
+
+
+def test_nominating_too_fast_gets_a_429_and_saves_nothing(client, club_of, make_book, settings):
+    settings.POST_RATE_LIMIT = "1/60"
+    client.force_login(club_of["ann"])
+    nominate(client, club_of["club"], make_book())
+    response = nominate(client, club_of["club"], make_book())
+    assert response.status_code == 429 and "You are posting too quickly" in response.text
+    assert Nomination.objects.count() == 1

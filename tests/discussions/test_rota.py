@@ -257,3 +257,31 @@ def test_a_member_who_leaves_frees_their_roles(client, rota):
     client.force_login(rota["ben"])
     client.post(reverse("discussions:club_leave", args=[club.slug]))
     assert not RotaSlot.objects.exists()
+
+
+def test_the_migration_makes_the_longest_standing_organiser_owner_and_adds_roles(make_user):
+    import importlib
+
+    from django.apps import apps
+
+    from discussions.models import Club
+
+    migration = importlib.import_module("discussions.migrations.0014_rota_nominations")
+    first, second = make_user(), make_user()
+    club = Club.objects.create(name="Old club", slug="old-club")
+    Membership.objects.create(
+        club=club, user=first, role="organiser", joined_at=timezone.now() - datetime.timedelta(1)
+    )
+    Membership.objects.create(club=club, user=second, role="organiser")
+    migration.owners_and_roles(apps, None)
+    club.refresh_from_db()
+    assert club.owner == first
+    assert [r.name for r in club.rota_roles.all()][:2] == ["Host", "Discussion leader"]
+
+
+def test_taking_roles_too_fast_gets_a_429(client, rota, settings):
+    settings.POST_RATE_LIMIT = "1/60"
+    client.force_login(rota["ann"])
+    act(client, rota, "Host", "sign_up")
+    assert act(client, rota, "Note-taker", "sign_up").status_code == 429
+    assert RotaSlot.objects.count() == 1
