@@ -19,6 +19,10 @@ CLUB_MODELS = (
     "Poll",
     "ClubRead",
     "ScheduledSection",
+    "RotaRole",
+    "RotaSlot",
+    "Nomination",
+    "NominationSecond",
 )
 # A club's question bank (discussions/models/questions.py).
 QUESTION_MODELS = ("Question", "QuestionVote")

@@ -31,6 +31,14 @@ def club_for(user, slug: str) -> Club:
     return get_object_or_404(Club.objects.visible_to(user), slug=slug).remember_memberships()
 
 
+def club_for_viewer(user, slug: str) -> Club:
+    """club_for, in one query for a member: their membership comes with the club."""
+    membership = Membership.objects.with_club(slug, user) if user.is_authenticated else None
+    if membership is not None:
+        return membership.club.remember_membership(user, membership)
+    return club_for(user, slug)
+
+
 def club_for_member(user, slug: str) -> Club:
     """The club for actions only members may take: 404 if hidden, 403 if visible but not joined."""
     club = club_for(user, slug)
@@ -41,18 +49,30 @@ def club_for_member(user, slug: str) -> Club:
 
 def club_for_participant(user, slug: str) -> Club:
     """Acts that speak for the club (ballots, RSVPs): its members only, not visiting staff."""
-    membership = Membership.objects.with_club(slug, user) if user.is_authenticated else None
-    if membership is not None:
-        # A member sees their club, private or not: one query finds both.
-        return membership.club.remember_membership(user, membership)
-    club_for(user, slug)  # 404 if they may not even see it
-    raise PermissionDenied("Join the club to take part.")
+    club = club_for_viewer(user, slug)  # 404 if they may not even see it
+    if not club.is_member(user):
+        raise PermissionDenied("Join the club to take part.")
+    return club
 
 
 def club_for_organiser(user, slug: str) -> Club:
     club = club_for(user, slug)
     if not can_organise(user, club):
         raise PermissionDenied("Only this club's organisers can do that.")
+    return club
+
+
+def can_hand_over(user, club: Club) -> bool:
+    """The owner, and site staff (who rescue a club whose owner has gone)."""
+    return bool(user and user.is_authenticated and user.is_active) and (
+        club.is_owner(user) or user.is_staff
+    )
+
+
+def club_for_owner(user, slug: str) -> Club:
+    club = club_for(user, slug)
+    if not can_hand_over(user, club):
+        raise PermissionDenied("Only the club's owner can hand it over.")
     return club
 
 

@@ -6,7 +6,6 @@ what depends on the reader comes from discussions/viewer.py.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,7 +34,7 @@ from discussions.models import (
     Summary,
     Thread,
 )
-from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES
+from discussions.models.ratings import MAX_AGE, MIN_AGE, RATING_CHOICES, age_consensus
 from discussions.services.library import STATUS_KINDS
 from discussions.services.spoilers import progress_for_meeting, spoilers_mark
 from discussions.viewer import book_viewer, thread_viewer
@@ -295,11 +294,7 @@ def rating_summary(book: Book) -> dict:
 def age_summary(book: Book) -> dict:
     votes = list(AgeVote.objects.filter(book=book).values_list("minimum_age", "user_id"))
     ages = sorted(age for age, _ in votes)
-    consensus = (
-        int(Decimal(str(statistics.median(ages))).quantize(Decimal(1), ROUND_HALF_UP))
-        if ages
-        else None
-    )
+    consensus = age_consensus(ages)
     spread = sorted(Counter(ages).items())
     return {
         "consensus": consensus,

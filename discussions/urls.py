@@ -7,10 +7,12 @@ from discussions.views import (
     feeds,
     library,
     meetings,
+    nominations,
     notifications,
     polls,
     questions,
     reads,
+    rota,
     threads,
 )
 
@@ -33,6 +35,7 @@ urlpatterns = [
     path(club + "requests/<int:pk>/", clubs.join_request_decide, name="join_request_decide"),
     path(club + "members/<int:pk>/role/", clubs.membership_role, name="membership_role"),
     path(club + "members/<int:pk>/remove/", clubs.membership_remove, name="membership_remove"),
+    path(club + "members/<int:pk>/owner/", clubs.membership_owner, name="membership_owner"),
     path(club + "invites/", clubs.invite_create, name="invite_create"),
     path(club + "invites/<int:pk>/revoke/", clubs.invite_revoke, name="invite_revoke"),
     path(club + "calendar.ics", feeds.club_calendar, name="club_calendar"),
@@ -70,6 +73,25 @@ urlpatterns = [
     path(question + "vote/", questions.question_vote, name="question_vote"),
     path(question + "organise/", questions.question_organise, name="question_organise"),
     path(question + "delete/", questions.question_delete, name="question_delete"),
+    path(meeting + "rota/<int:role>/", rota.rota_slot, name="rota_slot"),
+    path(club + "rota/", rota.club_rota, name="club_rota"),
+    path(club + "rota/roles/", rota.rota_roles, name="rota_roles"),
+    path(club + "nominations/", nominations.nominations, name="nominations"),
+    path(club + "nominations/new/", nominations.nomination_create, name="nomination_create"),
+    path(
+        club + "nominations/settings/", nominations.nomination_settings, name="nomination_settings"
+    ),
+    path(club + "nominations/ballot/", nominations.nomination_ballot, name="nomination_ballot"),
+    path(
+        club + "nominations/<int:pk>/second/",
+        nominations.nomination_second,
+        name="nomination_second",
+    ),
+    path(
+        club + "nominations/<int:pk>/withdraw/",
+        nominations.nomination_withdraw,
+        name="nomination_withdraw",
+    ),
     path(club + "polls/new/", polls.poll_create, name="poll_create"),
     path(poll, polls.poll_detail, name="poll_detail"),
     path(poll + "vote/", polls.poll_vote, name="poll_vote"),

@@ -5,11 +5,13 @@ from discussions.models.clubs import Club, Invite, JoinRequest, Membership
 from discussions.models.contributions import ContentNotice, NoticeSecond, Quote, Summary
 from discussions.models.library import ReadThrough, Shelf, ShelfEntry
 from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
+from discussions.models.nominations import Nomination, NominationSecond
 from discussions.models.notifications import Notification
 from discussions.models.polls import Ballot, BallotChoice, Candidate, Poll
 from discussions.models.questions import Question, QuestionVote
 from discussions.models.ratings import AgeVote, Rating
 from discussions.models.reads import ClubRead, ReadFollow, ScheduledSection
+from discussions.models.rota import RotaRole, RotaSlot
 from discussions.models.threads import Comment, CommentRevision, Flag, Follow, Thread
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "JoinRequest",
     "Meeting",
     "Membership",
+    "Nomination",
+    "NominationSecond",
     "Notification",
     "NoticeSecond",
     "Poll",
@@ -43,6 +47,8 @@ __all__ = [
     "ReadingSection",
     "Reminder",
     "ScheduledSection",
+    "RotaRole",
+    "RotaSlot",
     "Shelf",
     "ShelfEntry",
     "Summary",

@@ -58,11 +58,39 @@ class Club(models.Model):
         max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # One owner among the organisers: the one who can hand the club over.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_clubs",
+    )
+    nomination_quota = models.PositiveSmallIntegerField(
+        "nominations per member", default=2, help_text="Open nominations each member may have."
+    )
+    seconds_needed = models.PositiveSmallIntegerField("seconds to reach the ballot", default=1)
+    read_length_weeks = models.PositiveSmallIntegerField("usual read length (weeks)", default=4)
+    pages_per_week = models.PositiveSmallIntegerField(
+        "comfortable pace (pages a week)", default=100
+    )
 
     objects = ClubQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nomination_quota__gte=1),
+                name="club_nomination_quota_positive",
+                violation_error_message="Let each member nominate at least 1 book.",
+            ),
+            models.CheckConstraint(
+                condition=Q(read_length_weeks__gte=1) & Q(pages_per_week__gte=1),
+                name="club_reading_pace_positive",
+                violation_error_message="A read lasts at least 1 week at 1 page a week or more.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -118,6 +146,18 @@ class Club(models.Model):
             return False
         membership = self.membership_for(user)
         return membership is not None and membership.role == Membership.Role.ORGANISER
+
+    def is_owner(self, user) -> bool:
+        return bool(user and user.is_authenticated and self.owner_id == user.pk)
+
+    def books_read(self, now=None):
+        """Books the club has read: a past, not cancelled, meeting of the club about them.
+        The one place the rule lives (club reads extend it)."""
+        from catalog.models import Book
+        from discussions.models.meetings import Meeting
+
+        met = Meeting.objects.filter(club=self).past(now).active()
+        return Book.objects.filter(pk__in=met.values("book_id"))
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -208,6 +208,12 @@ class Meeting(models.Model):
         """Title for this meeting's discussion thread (used by the comment engine at merge)."""
         return f"{self.club.name}: {self.title}"
 
+    def rota_lines(self) -> list[tuple[str, str]]:
+        """Each of the club's roles and who holds it at this meeting ("" for nobody yet)."""
+        slots = self.rota_slots.select_related("holder")
+        held = {slot.role_id: slot.holder.public_name for slot in slots}
+        return [(role.name, held.get(role.pk, "")) for role in self.club.rota_roles.all()]
+
     def going_count(self) -> int:
         return self.rsvps.filter(response=RSVP.Response.GOING).count()
 

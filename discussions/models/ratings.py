@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,13 @@ from django.db.models import Q
 
 RATING_CHOICES = [Decimal(n) / 2 for n in range(1, 11)]
 MIN_AGE, MAX_AGE = 1, 21
+
+
+def age_consensus(ages: list[int]) -> int | None:
+    """The community's age suitability: the median vote, halves rounded up."""
+    if not ages:
+        return None
+    return int(Decimal(str(statistics.median(ages))).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 class ContributionBase(models.Model):

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from discussions.models import RSVP, Club, Invite, JoinRequest, Meeting, Membership
+from discussions.models import RSVP, Club, Invite, JoinRequest, Meeting, Membership, RotaSlot
 from discussions.services.notifications import notify_join_decision, notify_join_request
+from discussions.services.rota import rota_release_all, rota_roles_create_defaults
 
 
 def _unique_slug(name: str) -> str:
@@ -32,15 +33,17 @@ def club_create(
     join_policy: str = Club.JoinPolicy.OPEN,
     slug: str = "",
 ) -> Club:
-    """Create a club; its creator becomes its first organiser."""
+    """Create a club; its creator becomes its owner and first organiser."""
     club = Club.objects.create(
         name=name,
         slug=slug or _unique_slug(name),
         description=description,
         visibility=visibility,
         join_policy=join_policy,
+        owner=creator,
     )
     Membership.objects.create(club=club, user=creator, role=Membership.Role.ORGANISER)
+    rota_roles_create_defaults(club=club)
     return club
 
 
@@ -115,6 +118,14 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool) -> JoinRequ
     return request
 
 
+def _check_not_owner(membership: Membership, doing: str) -> None:
+    if membership.club.owner_id == membership.user_id:
+        raise ValidationError(
+            f"{membership.user.public_name} owns this club: hand ownership to another member "
+            f"before they {doing}."
+        )
+
+
 def _check_keeps_an_organiser(membership: Membership) -> None:
     if not membership.is_organiser:
         return
@@ -133,22 +144,39 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
     # Lock the club's organiser rows so two demotions cannot leave it with none.
     list(membership.club.memberships.select_for_update().filter(role=Membership.Role.ORGANISER))
     if role == Membership.Role.MEMBER:
+        _check_not_owner(membership, "step down")
         _check_keeps_an_organiser(membership)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
 
 
-@transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
-    """Remove a member (or let them leave); never the last organiser.
+def _check_roles_handed_over(membership: Membership) -> None:
+    """An organiser leaving hands their rota roles over first: members count on them."""
+    held = list(RotaSlot.objects.upcoming_held_by(membership.user, membership.club))
+    if membership.is_organiser and held:
+        roles = "; ".join(f"{slot.role.name} at “{slot.meeting.title}”" for slot in held)
+        raise ValidationError(
+            f"Hand over your rota roles before you leave ({roles}): ask for a swap or give "
+            "them up on the meeting's rota."
+        )
 
-    Their seats at upcoming meetings go to the waitlist.
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, leaving: bool = False) -> None:
+    """Remove a member (or let them leave); never the owner nor the last organiser.
+    An organiser who leaves hands over their rota roles first.
+
+    Their seats at upcoming meetings go to the waitlist, their rota roles become free.
     """
     from discussions.services.rsvps import rsvp_set
 
     list(membership.club.memberships.select_for_update().filter(role=Membership.Role.ORGANISER))
+    _check_not_owner(membership, "leave")
     _check_keeps_an_organiser(membership)
+    if leaving:
+        _check_roles_handed_over(membership)
+    rota_release_all(club=membership.club, member=membership.user)
     upcoming = (
         RSVP.objects.filter(
             user=membership.user,
@@ -161,3 +189,20 @@ def membership_remove(*, membership: Membership) -> None:
     for rsvp in upcoming:
         rsvp_set(meeting=rsvp.meeting, user=membership.user, response=RSVP.Response.NOT_GOING)
     membership.delete()
+
+
+@transaction.atomic
+def club_hand_over(*, club: Club, to: Membership) -> Club:
+    """Make another member the owner; they become an organiser, the old owner stays one."""
+    if to.club_id != club.pk:
+        raise ValidationError("That member belongs to another club.")
+    if club.owner_id == to.user_id:
+        return club
+    if not to.user.is_active:
+        raise ValidationError("That account is closed: hand the club to an active member.")
+    if not to.is_organiser:
+        to.role = Membership.Role.ORGANISER
+        to.save(update_fields=["role"])
+    club.owner = to.user
+    club.save(update_fields=["owner"])
+    return club

@@ -327,6 +327,7 @@ def reminder_send(*, rsvp: RSVP, now: datetime | None = None) -> bool:
                                 context={
                                     "meeting": rsvp.meeting,
                                     "url": site_url(rsvp.meeting.get_absolute_url()),
+                                    "rota": rsvp.meeting.rota_lines(),
                                 },
                             )
                         ]

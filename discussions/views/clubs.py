@@ -107,7 +107,7 @@ def club_leave(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if membership is None:
         return redirect(club)
     try:
-        club_services.membership_remove(membership=membership)
+        club_services.membership_remove(membership=membership, leaving=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(club)
@@ -153,6 +153,7 @@ def _render_manage(request: HtmxHttpRequest, club: Club) -> HttpResponse:
         "members": members,
         # The last organiser can neither step down nor be removed: offer neither.
         "sole_organiser_id": Membership.sole_organiser_id(members),
+        "can_hand_over": permissions.can_hand_over(request.user, club),
         "invites": club.invites.filter(revoked_at__isnull=True),
         "invite_base_url": settings.SITE_URL.rstrip("/"),
     }
@@ -191,6 +192,21 @@ def membership_remove(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
         club_services.membership_remove(membership=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return _manage_or_partial(request, club)
+
+
+@login_required
+@require_POST
+def membership_owner(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The owner hands the club over to another member."""
+    club = permissions.club_for_owner(request.user, slug)
+    membership = get_object_or_404(club.memberships.select_related("user"), pk=pk)
+    try:
+        club_services.club_hand_over(club=club, to=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.public_name} now owns {club.name}.")
     return _manage_or_partial(request, club)
 
 

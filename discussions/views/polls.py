@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from discussions import permissions
 from discussions.forms.clubs import BallotForm, PollForm, SuggestForm
 from discussions.models import Ballot, Club, Poll
+from discussions.models.nominations import feasibility_of
 from discussions.services import polls as poll_services
 from discussions.views.base import HtmxHttpRequest, render_page
 
@@ -35,6 +36,9 @@ def _poll_context(request: HtmxHttpRequest, club: Club, poll: Poll, ballot_form=
     user = request.user
     is_member = permissions.can_view_members_only(user, club)
     candidates = list(poll.candidates.select_related("book", "suggested_by"))
+    panels = feasibility_of(club, [candidate.book for candidate in candidates])
+    for candidate in candidates:
+        candidate.panel = panels[candidate.book_id]
     current: dict[int, int] = {}
     ballot = None
     if is_member:

@@ -247,10 +247,11 @@ def test_the_only_organiser_is_not_offered_stepping_down_or_removal(
     assert "The only organiser" in mine
     ruths = page.split("<td>Ruth</td>", 1)[1].split("</tr>", 1)[0]
     assert "Make organiser" in ruths and "Remove" in ruths
-    # With a second organiser, either may step down.
+    # With a second organiser, that one may step down; the owner hands ownership over first.
     Membership.objects.filter(club=club, user=member).update(role=Membership.Role.ORGANISER)
     page = client.get(url, HTTP_HX_REQUEST="true").text
-    assert page.count("Make member") == 2 and "The only organiser" not in page
+    assert page.count("Make member") == 1 and "The only organiser" not in page
+    assert "hand ownership to another member before stepping down" in page
 
 
 def test_an_invite_link_shows_whole_with_a_copy_button(client, make_club, organiser, settings):

@@ -340,6 +340,76 @@ MATRIX = [
         watch=lambda w: w["poll"],
         club=True,
     ),
+    # Ownership: the owner (the organiser who created the club) or staff hand it over.
+    Row(
+        "discussions:membership_owner",
+        ORGANISERS,
+        lambda w: {"slug": w["club"].slug, "pk": w["membership"].pk},
+        watch=lambda w: w["club"],
+        club=True,
+    ),
+    # The rota: members take roles; organisers name them.
+    Row(
+        "discussions:rota_slot",
+        PARTICIPANTS,
+        lambda w: {"slug": w["club"].slug, "pk": w["meeting"].pk, "role": w["role"].pk},
+        data=lambda w: {"action": "sign_up"},
+        club=True,
+    ),
+    Row(
+        "discussions:rota_roles",
+        ORGANISERS,
+        club_kw,
+        data=lambda w: {"name": "Timekeeper"},
+        club=True,
+    ),
+    # Nominations: members nominate and second; organisers set the rules and open the vote.
+    Row(
+        "discussions:nomination_create",
+        PARTICIPANTS,
+        club_kw,
+        data=lambda w: {"book": w["third_book"].pk},
+        club=True,
+    ),
+    Row(
+        "discussions:nomination_second",
+        # The organiser nominated it, and cannot second their own nomination.
+        {**PARTICIPANTS, "organiser": 400},
+        lambda w: {"slug": w["club"].slug, "pk": w["nomination"].pk},
+        watch=lambda w: w["nomination"],
+        club=True,
+    ),
+    Row(
+        "discussions:nomination_withdraw",
+        ORGANISERS,
+        lambda w: {"slug": w["club"].slug, "pk": w["nomination"].pk},
+        watch=lambda w: w["nomination"],
+        club=True,
+    ),
+    Row(
+        "discussions:nomination_settings",
+        ORGANISERS,
+        club_kw,
+        data=lambda w: {
+            "nomination_quota": "3",
+            "seconds_needed": "2",
+            "read_length_weeks": "5",
+            "pages_per_week": "80",
+        },
+        watch=lambda w: w["club"],
+        club=True,
+    ),
+    Row(
+        "discussions:nomination_ballot",
+        ORGANISERS,
+        club_kw,
+        data=lambda w: {
+            "title": "Spring pick",
+            "closes_at": (timezone.now() + datetime.timedelta(days=9)).strftime("%Y-%m-%d %H:%M"),
+        },
+        watch=lambda w: w["member_nomination"],
+        club=True,
+    ),
     # A book's community: any signed-in member may contribute.
     Row("discussions:rate", ANY_MEMBER, book_kw, data=lambda w: {"value": "4.5"}),
     Row("discussions:age_vote", ANY_MEMBER, book_kw, data=lambda w: {"minimum_age": "12"}),
@@ -460,6 +530,7 @@ def build_world(make_user, *, private: bool) -> dict:
     from discussions.services.contributions import notice_create
     from discussions.services.library import shelf_create
     from discussions.services.meetings import meeting_create
+    from discussions.services.nominations import nomination_create, nomination_second
     from discussions.services.polls import poll_create
     from discussions.services.questions import question_create
     from discussions.services.reads import read_create, schedule_add
@@ -515,7 +586,14 @@ def build_world(make_user, *, private: bool) -> dict:
         due_on=timezone.localdate() + datetime.timedelta(days=7),
     )
     question = question_create(club=club, book=book, author=users["member"], body="Who is Madame?")
+    nomination = nomination_create(club=club, book=other_book, member=users["organiser"])
+    fourth_book = Book.objects.create(title="A Pale View of Hills", slug="pale-view")
+    member_nomination = nomination_create(club=club, book=fourth_book, member=users["member"])
+    nomination_second(nomination=member_nomination, member=users["organiser"])
     return {
+        "role": club.rota_roles.get(name="Host"),
+        "nomination": nomination,
+        "member_nomination": member_nomination,
         **users,
         "book": book,
         "other_book": other_book,
@@ -641,6 +719,8 @@ PRIVATE_PAGES = [
     ("discussions:read_detail", read_kw),
     ("discussions:read_print", read_kw),
     ("discussions:read_catch_up", read_kw),
+    ("discussions:club_rota", club_kw),
+    ("discussions:nominations", club_kw),
 ]
 # Pages for organisers (or members) only: a visitor is first sent to sign in.
 SIGN_IN_FIRST = {

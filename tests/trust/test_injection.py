@@ -78,10 +78,12 @@ def hostile_world(make_user, payload: str) -> dict:
     from django.utils import timezone
 
     from catalog.models import Book
-    from discussions.models import Club, Membership
+    from discussions.models import Club, Membership, RotaRole
     from discussions.services import agenda, comments, contributions, meetings, questions, reads
     from discussions.services.clubs import club_create
+    from discussions.services.nominations import nomination_create
     from discussions.services.polls import poll_create
+    from discussions.services.rota import rota_sign_up
 
     # Fields keep their length limits (PostgreSQL enforces them): long payloads are cut.
     short, medium = payload[:80], payload[:500]
@@ -138,6 +140,10 @@ def hostile_world(make_user, payload: str) -> dict:
         club=club, book=book, starts_on=timezone.localdate(), created_by=author, poll=poll
     )
     reads.schedule_add(read=read, unit="part", title=short, due_on=timezone.localdate())
+    # The rota names its roles and holders; nominations name their books and nominators.
+    role = RotaRole.objects.create(club=club, name=short[:60], position=9)
+    rota_sign_up(meeting=upcoming, role=role, member=author)
+    nomination_create(club=club, book=Book.objects.create(title="Klara", slug="k"), member=author)
     assert Club.objects.filter(name=short).exists()
     return {
         "author": author,
@@ -169,6 +175,8 @@ def hostile_world(make_user, payload: str) -> dict:
             read.get_absolute_url(),
             read.get_absolute_url() + "print/",
             read.get_absolute_url() + "catch-up/",
+            club.get_absolute_url() + "rota/",
+            club.get_absolute_url() + "nominations/",
         ],
         "feeds": [
             club.get_absolute_url() + "meetings.atom",
@@ -229,7 +237,7 @@ def test_every_user_writable_field_renders_inert_on_every_page(make_user, client
             shown_on.add(path)
     if "xss-" in payload:
         # The check is only worth something if the payload really reached the pages.
-        must_show = {world["pages"][i] for i in (1, 3, 11, 12, 13, 14, 15, 16)}
+        must_show = {world["pages"][i] for i in (1, 3, 11, 12, 13, 14, 15, 16, 20, 21)}
         assert must_show <= shown_on, sorted(must_show - shown_on)
     for path in world["feeds"]:
         response = client.get(path)

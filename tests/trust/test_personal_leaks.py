@@ -29,6 +29,7 @@ from discussions.models import ContentNotice, Meeting
 from discussions.services.clubs import invite_create
 from discussions.services.comments import comment_create, thread_for_book
 from discussions.services.contributions import notice_create
+from discussions.services.nominations import nomination_create
 from discussions.services.reads import read_create, schedule_add
 from tests.discussions import conftest as discussions_fixtures
 from tests.trust.pages_seen import (
@@ -68,6 +69,7 @@ class World:
     book: object
     make_club: Callable
     make_meeting: Callable
+    make_book: Callable
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def world(
     a_client = Client()
     a_client.force_login(a)
     book = make_book(title="The Remains of the Day", slug="remains-of-the-day")
-    return World(a, b, carol, a_client, book, make_club, make_meeting)
+    return World(a, b, carol, a_client, book, make_club, make_meeting, make_book)
 
 
 # --- What A does on each page; each returns the path and A's markers on it -----------
@@ -263,7 +265,35 @@ def comment_permalink(w: World) -> tuple[str, list[str]]:
     return reverse("discussions:comment", args=[carols.pk]), []
 
 
+def rota_page(w: World) -> tuple[str, list[str]]:
+    """A holds a role and asked for a swap: only A is offered to keep it or give it up."""
+    club = w.make_club(members=(w.a, w.b))
+    meeting = w.make_meeting(club, title="Stevens at Darlington Hall", book=w.book)
+    host = club.rota_roles.get(name="Host")
+    url = reverse("discussions:rota_slot", args=[club.slug, meeting.pk, host.pk])
+    for action in ("sign_up", "ask_swap"):
+        assert w.a_client.post(url, {"action": action}).status_code == 302, action
+    return reverse("discussions:club_rota", args=[club.slug]), ['value="keep"', 'value="give_up"']
+
+
+def nominations_page(w: World) -> tuple[str, list[str]]:
+    """A nominated a book and seconded Carol's: the counts and marks are A's alone."""
+    club = w.make_club(members=(w.a, w.b, w.carol))
+    carols = nomination_create(club=club, book=w.book, member=w.carol)
+    create = reverse("discussions:nomination_create", args=[club.slug])
+    other = w.make_book(title="Klara and the Sun")
+    assert w.a_client.post(create, {"book": other.pk}).status_code == 302
+    second = reverse("discussions:nomination_second", args=[club.slug, carols.pk])
+    assert w.a_client.post(second).status_code == 302
+    return reverse("discussions:nominations", args=[club.slug]), [
+        "You seconded it.",
+        "You have nominated 1 of 2.",
+    ]
+
+
 ROWS = [
+    rota_page,
+    nominations_page,
     book_page,
     book_community_page,
     book_page_reading_status,
