@@ -26,6 +26,7 @@ READER_MODELS = (
     "Shelf",
     "ShelfEntry",
     "ReadThrough",
+    "PrivateNote",
 )
 
 

@@ -32,3 +32,12 @@ def prune_notifications() -> int:
 @shared_task(name="discussions.prune_revoked_invites")
 def prune_revoked_invites() -> int:
     return clubs.invites_prune()
+
+
+@shared_task(name="discussions.import_library")
+def import_library(import_id: int) -> str:
+    """A member's Goodreads or StoryGraph file, matched and saved (idempotent: a retry of a
+    finished import does nothing)."""
+    from discussions.services.library_import import library_import_run
+
+    return library_import_run(import_id=import_id).status

@@ -5,9 +5,11 @@ from discussions.views import (
     community,
     feeds,
     library,
+    library_import,
     meetings,
     notifications,
     polls,
+    reading_stats,
     threads,
 )
 
@@ -65,6 +67,14 @@ urlpatterns = [
     path("shelves/<int:pk>/", library.shelf_update, name="shelf_update"),
     path("shelves/<int:pk>/delete/", library.shelf_delete, name="shelf_delete"),
     path("shelves/export/", library.library_export, name="library_export"),
+    path("library/import/", library_import.library_import_new, name="library_import"),
+    path(
+        "library/import/<int:pk>/",
+        library_import.library_import_detail,
+        name="library_import_detail",
+    ),
+    path("library/stats/", reading_stats.stats_page, name="reading_stats"),
+    path("library/stats/goal/", reading_stats.reading_goal, name="reading_goal"),
     path("threads/<int:pk>/", threads.thread_detail, name="thread"),
     path("threads/<int:pk>/comments/", threads.comment_create, name="comment_create"),
     path("threads/<int:pk>/lock/", threads.thread_lock, name="thread_lock"),

@@ -91,6 +91,15 @@ def meeting_form(w):
     }
 
 
+def goodreads_upload() -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from discussions.exporting import GOODREADS_HEADERS
+
+    text = ",".join(GOODREADS_HEADERS) + "\n" + ",".join(["1", "Dune", "Frank Herbert"] + [""] * 21)
+    return {"file": SimpleUploadedFile("export.csv", text.encode()), "reviews": "private"}
+
+
 MATRIX = [
     # Clubs
     Row(
@@ -284,6 +293,9 @@ MATRIX = [
     ),
     # The export answers with the member's own ZIP.
     Row("discussions:library_export", {**LOGIN_THEN, **dict.fromkeys(ROLES[1:], 200)}),
+    # An import is the member's own: anyone signed in may upload their export.
+    Row("discussions:library_import", ANY_MEMBER, data=lambda w: goodreads_upload()),
+    Row("discussions:reading_goal", ANY_MEMBER, data=lambda w: {"books": "12"}),
     # Threads and comments
     Row("discussions:comment_create", ANY_MEMBER, thread_kw, data=lambda w: {"body": "Hi"}),
     Row(
