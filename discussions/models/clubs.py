@@ -119,6 +119,19 @@ class Club(models.Model):
         membership = self.membership_for(user)
         return membership is not None and membership.role == Membership.Role.ORGANISER
 
+    def books_read(self, now=None):
+        """The books of the club's past meetings (cancelled ones aside), the latest first:
+        what its "Books we've read" list shows, so that list fills itself."""
+        from catalog.models import Book
+        from discussions.models.meetings import Meeting
+
+        past = Meeting.objects.filter(club=self).past(now).active()
+        return (
+            Book.objects.filter(meetings__in=past.order_by())
+            .annotate(read_on=models.Max("meetings__ends_at"))
+            .order_by("-read_on", "pk")
+        )
+
 
 class MembershipQuerySet(models.QuerySet):
     def with_club(self, slug: str, user) -> Membership | None:
