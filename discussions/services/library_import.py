@@ -7,9 +7,10 @@ Two steps, run in the background (discussions.tasks.import_library):
    their provenance), then shelves, status, read-throughs, ratings and reviews. A failure
    anywhere leaves nothing behind.
 Each write compares with what the member already has and changes only what differs, so
-importing the same file again changes nothing. Rows are saved one at a time, so the model
-signals bump the versions that show them (the member's shelves, their choices, the
-catalog); ratings go through the ratings service, which bumps its own.
+importing the same file again changes nothing. New rows are written in bulk (a file may
+hold thousands of books), so no model signal runs: _Library.save() and
+member_books_create() bump the versions that show them (the member's shelves and choices,
+the rated books' communities, the catalog).
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from catalog.models import Author, Authorship, Book, Edition
+from bookclub.cache import bump
+from catalog.models import Authorship, Book, Edition
 from catalog.models.book import filing_title
+from discussions.cache import community_version, reader_version, shelves_version
 from discussions.library_csv import MalformedFile, Row, match_key, parse_export
 from discussions.models import (
     Comment,
     LibraryImport,
-    MemberAddedBook,
     PrivateNote,
     Rating,
     ReadThrough,
@@ -38,7 +39,7 @@ from discussions.models import (
 from discussions.services.comments import comment_create, thread_for_book
 from discussions.services.errors import DiscussionError
 from discussions.services.library import status_shelves_ensure
-from discussions.services.ratings import rating_set
+from discussions.services.member_books import member_books_create
 
 logger = logging.getLogger(__name__)
 CHUNK = 250
@@ -112,7 +113,8 @@ def _match(rows: list[Row]) -> list[tuple[int | None, str]]:
 
 @dataclass
 class _Library:
-    """What the member already has, loaded once, so each row compares without a query."""
+    """What the member already has, loaded once, so each row compares without a query;
+    new rows wait in lists and are written together by save()."""
 
     user: object
     shelves: dict[str, Shelf]
@@ -122,6 +124,10 @@ class _Library:
     ratings: dict[int, object]
     notes: dict[int, PrivateNote]
     changed: set[int] = field(default_factory=set)
+    new_entries: list[ShelfEntry] = field(default_factory=list)
+    new_reads: list[ReadThrough] = field(default_factory=list)
+    new_notes: list[PrivateNote] = field(default_factory=list)
+    new_ratings: dict[Book, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, user) -> _Library:
@@ -144,26 +150,25 @@ class _Library:
             notes={n.book_id: n for n in PrivateNote.objects.filter(user=user)},
         )
 
-
-def _create_book(row: Row, *, user, source: str) -> Book:
-    """A book the catalog lacks, recorded as member-added so staff can curate it."""
-    base = slugify(row.title)[:200] or "imported-book"
-    slug, number = base, 1
-    while Book.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    book = Book.objects.create(title=row.title[:255], slug=slug, search_names=row.author[:255])
-    if row.author:
-        author_slug = slugify(row.author)[:240] or "unknown-author"
-        author, _ = Author.objects.get_or_create(slug=author_slug, defaults={"name": row.author})
-        Authorship.objects.create(book=book, author=author)
-    isbn = row.isbn13 or row.isbn10_as_13
-    if isbn and not Edition.objects.filter(isbn13=isbn).exists():
-        Edition.objects.create(book=book, isbn13=isbn, pages=row.pages)
-    MemberAddedBook.objects.create(
-        book=book, added_by=user, provenance=f"imported by {user.public_name} from {source}"
-    )
-    return book
+    def save(self) -> None:
+        """Write the new rows in bulk (no signals), then bump what shows them: the
+        member's shelves and choices, and each rated book's community."""
+        user, now = self.user, timezone.now()
+        ShelfEntry.objects.bulk_create(self.new_entries, batch_size=500)
+        ReadThrough.objects.bulk_create(self.new_reads, batch_size=500)
+        PrivateNote.objects.bulk_create(self.new_notes, batch_size=500)
+        Rating.objects.bulk_create(
+            [
+                Rating(book=book, user=user, value=value, created_at=now)
+                for book, value in self.new_ratings.items()
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["book", "user"],
+            update_fields=["value", "updated_at"],
+        )
+        rated = [community_version(book.slug) for book in self.new_ratings]
+        bump(shelves_version(user.username), reader_version(user.pk), *rated)
 
 
 def _shelve(library: _Library, row: Row, book: Book) -> None:
@@ -173,10 +178,12 @@ def _shelve(library: _Library, row: Row, book: Book) -> None:
         entry = library.status_entries.get(book.pk)
         if entry is None:
             entry = ShelfEntry(user=user, book=book, is_status=True, shelf=shelf)
-        if entry.pk is None or entry.shelf_id != shelf.pk:
+            library.new_entries.append(entry)
+            library.status_entries[book.pk] = entry
+            library.changed.add(row.line)
+        elif entry.shelf_id != shelf.pk:  # a status the member changed since: one save
             entry.shelf, entry.user = shelf, user
             entry.save()
-            library.status_entries[book.pk] = entry
             library.changed.add(row.line)
     for name in row.shelves:
         shelf = library.shelves.get(name.lower())
@@ -184,7 +191,7 @@ def _shelve(library: _Library, row: Row, book: Book) -> None:
             shelf = Shelf.objects.create(user=user, kind="custom", name=name[:80])
             library.shelves[name.lower()] = library.shelves[shelf.slug] = shelf
         if (shelf.pk, book.pk) not in library.on_shelves:
-            ShelfEntry.objects.create(shelf=shelf, book=book, user=user)
+            library.new_entries.append(ShelfEntry(shelf=shelf, book=book, user=user))
             library.on_shelves.add((shelf.pk, book.pk))
             library.changed.add(row.line)
 
@@ -195,7 +202,7 @@ def _read_throughs(library: _Library, row: Row, book: Book) -> None:
     adds nothing."""
     reading = (book.pk, ReadThrough.Outcome.READING, None)
     if row.status == "currently-reading" and reading not in library.reads:
-        ReadThrough.objects.create(user=library.user, book=book)
+        library.new_reads.append(ReadThrough(user=library.user, book=book))
         library.reads.add(reading)
         library.changed.add(row.line)
     for index, (started, finished) in enumerate(row.reads):
@@ -209,9 +216,15 @@ def _read_throughs(library: _Library, row: Row, book: Book) -> None:
             continue
         if started and finished and started > finished:
             started = None
-        ReadThrough(
-            user=library.user, book=book, outcome=outcome, started_on=started, finished_on=finished
-        ).save()
+        library.new_reads.append(
+            ReadThrough(
+                user=library.user,
+                book=book,
+                outcome=outcome,
+                started_on=started,
+                finished_on=finished,
+            )
+        )
         library.reads.add(key)
         library.changed.add(row.line)
 
@@ -233,48 +246,64 @@ def _review(library: _Library, row: Row, book: Book, *, public: bool) -> str:
                 note = "\n\n".join(p for p in (row.review, row.private_notes) if p)
     existing = library.notes.get(book.pk)
     if note and (existing is None or existing.body != note):
-        existing = existing or PrivateNote(user=library.user, book=book)
-        existing.body, existing.updated_at = note, timezone.now()
-        existing.save()
+        if existing is None:
+            existing = PrivateNote(user=library.user, book=book, body=note)
+            library.new_notes.append(existing)
+        else:
+            existing.body, existing.updated_at = note, timezone.now()
+            existing.save()
         library.notes[book.pk] = existing
         library.changed.add(row.line)
     return why
 
 
+def _books_for(library_import: LibraryImport, rows, matches) -> list[Book | None]:
+    """Each row's book: the catalog's match, or one created (once per book in the file)."""
+    books = Book.objects.in_bulk({book_id for book_id, _ in matches if book_id})
+    keys, missing = [], {}
+    for row, (book_id, _how) in zip(rows, matches, strict=True):
+        key = None
+        if row.title and book_id not in books:
+            key = row.isbn13 or row.isbn10_as_13 or match_key(row.title, row.author)
+            missing.setdefault(key, row)
+        keys.append(key)
+    created = member_books_create(
+        rows=list(missing.values()),
+        user=library_import.user,
+        source=library_import.get_format_display(),
+    )
+    new = dict(zip(missing, created, strict=True))
+    return [
+        books.get(book_id) if key is None else new[key]
+        for key, (book_id, _how) in zip(keys, matches, strict=True)
+    ]
+
+
 def _save_all(library_import: LibraryImport, rows, matches) -> dict:
     user = library_import.user
-    source = library_import.get_format_display()
     library = _Library.load(user)
     summary = {"matched": 0, "created": 0, "skipped": [], "rounded": [], "unchanged": 0}
-    created: dict[object, Book] = {}
+    matched = {book_id for book_id, _ in matches if book_id}
     seen: dict[int, int] = {}
-    books = Book.objects.in_bulk({book_id for book_id, _ in matches if book_id})
-    for row, (book_id, _how) in zip(rows, matches, strict=True):
-        if not row.title:
+    for row, book in zip(rows, _books_for(library_import, rows, matches), strict=True):
+        if book is None:
             summary["skipped"].append({"line": row.line, "reason": "no title"})
             continue
-        book = books.get(book_id)
-        if book is None:
-            key = row.isbn13 or row.isbn10_as_13 or match_key(row.title, row.author)
-            book = created.get(key) or created.get(match_key(row.title, row.author))
-            if book is None:
-                book = _create_book(row, user=user, source=source)
-                created[key] = created[match_key(row.title, row.author)] = book
-                summary["created"] += 1
-                library.changed.add(row.line)
-        else:
-            summary["matched"] += 1
         if book.pk in seen:
             summary["skipped"].append(
                 {"line": row.line, "reason": f"the same book as line {seen[book.pk]}"}
             )
             continue
         seen[book.pk] = row.line
+        if book.pk in matched:
+            summary["matched"] += 1
+        else:
+            summary["created"] += 1
+            library.changed.add(row.line)
         _shelve(library, row, book)
         _read_throughs(library, row, book)
         if row.rating is not None and library.ratings.get(book.pk) != row.rating:
-            rating_set(book=book, user=user, value=row.rating)
-            library.ratings[book.pk] = row.rating
+            library.new_ratings[book] = library.ratings[book.pk] = row.rating
             library.changed.add(row.line)
         if row.rating_given:
             summary["rounded"].append(
@@ -287,6 +316,7 @@ def _save_all(library_import: LibraryImport, rows, matches) -> dict:
             )
         if row.line not in library.changed:
             summary["unchanged"] += 1
+    library.save()
     return summary
 
 

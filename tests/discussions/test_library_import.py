@@ -146,19 +146,16 @@ def test_a_file_that_is_neither_export_is_refused_in_plain_words(member, upload)
 
 
 def test_the_whole_file_is_saved_at_once_or_not_at_all(member, catalog, upload, monkeypatch):
-    """A failure while saving (here, on the fourth book) leaves nothing from the file."""
+    """A failure at the very end of saving (every row written) leaves nothing from the file."""
     from discussions.services import library_import
 
-    real = library_import._create_book
-    calls = []
+    real = library_import._Library.save
 
-    def failing(row, **kwargs):
-        calls.append(row)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(row, **kwargs)
+    def failing(self):
+        real(self)
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(library_import, "_create_book", failing)
+    monkeypatch.setattr(library_import._Library, "save", failing)
     before = row_counts()
     response = upload(GOODREADS)
     assert "Nothing was imported" in response.content.decode()
