@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.models import Author, Authorship, Book, Edition
+from catalog.models import Book
 from discussions.models import (
     Comment,
     LibraryImport,
@@ -18,6 +18,7 @@ from discussions.models import (
     ReadThrough,
     ShelfEntry,
 )
+from tests.discussions.conftest import ishiguro_catalog
 from tests.trust.test_every_endpoint import row_counts
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,20 +28,7 @@ STORYGRAPH = (FIXTURES / "storygraph_export.csv").read_text()
 
 @pytest.fixture
 def catalog(db):
-    """Three Ishiguro novels: one known by ISBN-13, one by ISBN-10, one by title only."""
-    ishiguro = Author.objects.create(name="Kazuo Ishiguro", slug="kazuo-ishiguro")
-    books = {}
-    for slug, title, isbn in [
-        ("never-let-me-go", "Never Let Me Go", "9781400078776"),
-        ("klara", "Klara and the Sun", "9780571081097"),
-        ("remains", "The Remains of the Day", ""),
-    ]:
-        book = Book.objects.create(title=title, slug=slug)
-        Authorship.objects.create(book=book, author=ishiguro)
-        if isbn:
-            Edition.objects.create(book=book, isbn13=isbn, pages=288)
-        books[slug] = book
-    return books
+    return ishiguro_catalog()
 
 
 @pytest.fixture

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from playwright.sync_api import Page, expect
 
-from catalog.models import Author, Authorship, Book, Edition
+from catalog.models import Book
+from tests.discussions.conftest import ishiguro_catalog
+from tests.e2e.browsing import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GOODREADS = Path(__file__).parents[1] / "discussions" / "fixtures" / "goodreads_library_export.csv"
-PASSWORD = "a long enough passphrase 42"
 
 
 @dataclass
@@ -37,20 +37,7 @@ class Journey:
 
 
 def step_1_sign_up(j: Journey) -> None:
-    page = j.page
-    page.goto("/accounts/signup/")
-    page.get_by_label("Email").fill(f"{j.username}@example.org")
-    page.get_by_label("Username").fill(j.username)
-    page.locator("input[name=password1]").fill(PASSWORD)
-    page.locator("input[name=password2]").fill(PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=password1]")).locator(
-        "button[type=submit]"
-    ).click()
-    expect(page.get_by_text(re.compile("verif", re.I)).first).to_be_visible()
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
-    page.goto(link)
-    page.get_by_role("button", name=re.compile("confirm", re.I)).click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    sign_up(j.page, j.username)
 
 
 def step_2_import_goodreads_and_watch_the_progress(j: Journey) -> None:
@@ -133,18 +120,7 @@ STEPS = [
 
 @pytest.fixture
 def journey(page) -> Journey:
-    ishiguro = Author.objects.create(name="Kazuo Ishiguro", slug="kazuo-ishiguro")
-    books = {}
-    for slug, title, isbn in [
-        ("never-let-me-go", "Never Let Me Go", "9781400078776"),
-        ("klara", "Klara and the Sun", "9780571081097"),
-        ("remains", "The Remains of the Day", ""),
-    ]:
-        books[slug] = Book.objects.create(title=title, slug=slug)
-        Authorship.objects.create(book=books[slug], author=ishiguro)
-        if isbn:
-            Edition.objects.create(book=books[slug], isbn13=isbn, pages=300)
-    journey = Journey(page=page, books=books)
+    journey = Journey(page=page, books=ishiguro_catalog())
     page.on("console", lambda m: m.type == "error" and journey.console_errors.append(m.text))
     return journey
 
