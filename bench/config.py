@@ -89,6 +89,15 @@ PAGES: list[Page] = [
         min_ratio=SIGNED_IN_RATIO,
         expect="<mark>Hailsham</mark>",
     ),
+    # Issue #18 item 5: a member's own reading stats (their finished reads, ratings and
+    # genres, charts drawn on the server), within the signed-in budget.
+    Page(
+        "reading stats (signed in)",
+        "/library/stats/",
+        signed_in=True,
+        min_ratio=SIGNED_IN_RATIO,
+        expect="Your reading stats",
+    ),
     Page(
         "meeting page (signed in)",
         "/clubs/{club}/meetings/{meeting}/",

@@ -11,6 +11,7 @@ from discussions.models import (
     Comment,
     ContentNotice,
     Flag,
+    MemberAddedBook,
     Notification,
     Quote,
     Rating,
@@ -132,3 +133,14 @@ class ContributionAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "comment", "meeting", "created_at", "read_at"]
     raw_id_fields = ["recipient", "comment", "meeting"]
+
+
+@admin.register(MemberAddedBook)
+class MemberAddedBookAdmin(admin.ModelAdmin):
+    """Books members brought in by importing: staff check them and tick "curated"."""
+
+    list_display = ["book", "provenance", "added_by", "created_at", "curated"]
+    list_filter = ["curated"]
+    list_editable = ["curated"]
+    search_fields = ["book__title", "provenance"]
+    raw_id_fields = ["book", "added_by"]

@@ -42,6 +42,7 @@ READER_MODELS = (
     "ReadThrough",
     "ReadFollow",
     "QuestionVote",
+    "PrivateNote",
 )
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from discussions.models import Club, ClubRead, Meeting, Membership, Poll
+from discussions.models import BookList, Club, ClubRead, Meeting, Membership, Poll
 
 FEED_TOKEN_SALT = "discussions.club-feed"
 
@@ -150,3 +150,26 @@ def can_take_notes(user, meeting: Meeting) -> bool:
     """Who writes a meeting's notes: its club's organisers for now. The rota's note-taker
     joins them here, and every notes form and view asks only this."""
     return can_organise(user, meeting.club)
+
+
+def can_edit_list(user, book_list: BookList) -> bool:
+    """A member's list is theirs alone; a club's list, any of its members' (and organisers')."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if book_list.club_id is None:
+        return book_list.owner_id == user.pk
+    return can_view_members_only(user, book_list.club)
+
+
+def book_list_for(user, pk: int) -> BookList:
+    """The list if this user may see it, else 404 (a private one's existence stays unsaid)."""
+    queryset = BookList.objects.visible_to(user).select_related("owner", "club")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def book_list_for_editor(user, pk: int) -> BookList:
+    """The list for changing it: 404 if hidden, 403 if seen but not the user's to edit."""
+    book_list = book_list_for(user, pk)
+    if not can_edit_list(user, book_list):
+        raise PermissionDenied("Only the list's owner (or its club's members) can change it.")
+    return book_list

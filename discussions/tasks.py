@@ -38,3 +38,12 @@ def prune_revoked_invites() -> int:
 def send_read_digests() -> int:
     """Queue each follower's catch-up digest for this period (once: the outbox key)."""
     return reads.digests_queue()
+
+
+@shared_task(name="discussions.import_library")
+def import_library(import_id: int) -> str:
+    """A member's Goodreads or StoryGraph file, matched and saved (idempotent: a retry of a
+    finished import does nothing)."""
+    from discussions.services.library_import import library_import_run
+
+    return library_import_run(import_id=import_id).status

@@ -12,11 +12,13 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
 from bookclub.cache import reader_version, versions
+from discussions import markup
 from discussions.models import (
     AgeVote,
     Flag,
     Follow,
     NoticeSecond,
+    PrivateNote,
     Rating,
     ReadThrough,
     Shelf,
@@ -75,12 +77,24 @@ def thread_viewer(thread, user, *, known: dict | None = None) -> dict:
     }
 
 
+def _note_html(user, book) -> str | None:
+    """The member's private note on the book (an imported review), rendered and sanitised."""
+    body = PrivateNote.objects.filter(user=user, book=book).values_list("body", flat=True).first()
+    return markup.render(body, known_usernames=lambda names: set()) if body else None
+
+
 def reading_viewer(book, user) -> dict:
     """The reader's place for the book in their library: its status shelf, their own
     shelves (each knowing whether the book is on it) and their read-throughs of it. Two
     queries for a member, none for a visitor."""
     if not getattr(user, "is_authenticated", False):
-        return {"my_status": None, "my_shelves": [], "my_reads": [], "my_open_read": None}
+        return {
+            "my_status": None,
+            "my_shelves": [],
+            "my_reads": [],
+            "my_open_read": None,
+            "my_note": None,
+        }
     on_it = ShelfEntry.objects.filter(shelf=OuterRef("pk"), book=book)
     shelves = list(
         Shelf.objects.filter(user=user)
@@ -93,6 +107,7 @@ def reading_viewer(book, user) -> dict:
         "my_shelves": [s for s in shelves if not s.is_status],
         "my_reads": [r for r in reads if r.outcome != ReadThrough.Outcome.READING],
         "my_open_read": next((r for r in reads if r.outcome == ReadThrough.Outcome.READING), None),
+        "my_note": _note_html(user, book),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from discussions.models import Shelf
+from discussions.models import LibraryImport, Shelf
 from discussions.services.library import STATUS_KINDS
 
 
@@ -55,3 +55,49 @@ class ShelfForm(forms.Form):
         label="Shelf name", max_length=80, error_messages={"required": "Give the shelf a name."}
     )
     is_public = forms.BooleanField(label="Show it on my profile", required=False, initial=True)
+
+
+class LibraryImportForm(forms.Form):
+    MAX_BYTES = 8 * 1024 * 1024
+
+    file = forms.FileField(
+        label="Your export (CSV)",
+        help_text="Goodreads: My Books → Import and export → Export library. "
+        "StoryGraph: Manage account → Export StoryGraph library.",
+        error_messages={"required": "Choose the CSV file to import."},
+    )
+    reviews = forms.ChoiceField(
+        label="Bring in your reviews",
+        choices=LibraryImport.Reviews.choices,
+        initial=LibraryImport.Reviews.PRIVATE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where your reviews go."},
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                "That file is over 8 MB; an export of 10,000 books is less."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "That file is not UTF-8 text; upload the CSV exactly as it was exported."
+            ) from None
+
+
+class ReadingGoalForm(forms.Form):
+    books = forms.IntegerField(
+        label="Books this year",
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text="Optional, and only for you; leave it empty for no goal.",
+        error_messages={
+            "min_value": "A goal is at least 1 book.",
+            "max_value": "A goal is at most 1000 books.",
+            "invalid": "Write the goal as a whole number of books.",
+        },
+    )

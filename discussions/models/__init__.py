@@ -4,6 +4,8 @@ from discussions.models.agenda import Agenda
 from discussions.models.clubs import Club, Invite, JoinRequest, Membership
 from discussions.models.contributions import ContentNotice, NoticeSecond, Quote, Summary
 from discussions.models.library import ReadThrough, Shelf, ShelfEntry
+from discussions.models.library_imports import LibraryImport, MemberAddedBook, PrivateNote
+from discussions.models.lists import BookList, ListItem, ReadingGoal
 from discussions.models.meetings import RSVP, Meeting, ReadingProgress, ReadingSection, Reminder
 from discussions.models.nominations import Nomination, NominationSecond
 from discussions.models.notifications import Notification
@@ -15,6 +17,12 @@ from discussions.models.rota import RotaRole, RotaSlot
 from discussions.models.threads import Comment, CommentRevision, Flag, Follow, Thread
 
 __all__ = [
+    "ReadingGoal",
+    "PrivateNote",
+    "MemberAddedBook",
+    "ListItem",
+    "LibraryImport",
+    "BookList",
     "RSVP",
     "AgeVote",
     "Agenda",

@@ -151,13 +151,18 @@ class Club(models.Model):
         return bool(user and user.is_authenticated and self.owner_id == user.pk)
 
     def books_read(self, now=None):
-        """Books the club has read: a past, not cancelled, meeting of the club about them.
-        The one place the rule lives (club reads extend it)."""
+        """Books the club has read: those of its past meetings (cancelled ones aside), the
+        latest first. The one place the rule lives: nominations refuse these books, and the
+        club's "Books we've read" list shows them, so that list fills itself."""
         from catalog.models import Book
         from discussions.models.meetings import Meeting
 
-        met = Meeting.objects.filter(club=self).past(now).active()
-        return Book.objects.filter(pk__in=met.values("book_id"))
+        past = Meeting.objects.filter(club=self).past(now).active()
+        return (
+            Book.objects.filter(meetings__in=past.order_by())
+            .annotate(read_on=models.Max("meetings__ends_at"))
+            .order_by("-read_on", "pk")
+        )
 
 
 class MembershipQuerySet(models.QuerySet):

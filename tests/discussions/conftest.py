@@ -23,6 +23,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def ishiguro_catalog() -> dict[str, Book]:
+    """Three Ishiguro novels, as the sample import files expect: one known by ISBN-13, one
+    by ISBN-10 (the file gives only that), one by title and author only."""
+    from catalog.models import Author, Authorship, Edition
+
+    ishiguro = Author.objects.create(name="Kazuo Ishiguro", slug="kazuo-ishiguro")
+    books = {}
+    for slug, title, isbn in [
+        ("never-let-me-go", "Never Let Me Go", "9781400078776"),
+        ("klara", "Klara and the Sun", "9780571081097"),
+        ("remains", "The Remains of the Day", ""),
+    ]:
+        books[slug] = Book.objects.create(title=title, slug=slug)
+        Authorship.objects.create(book=books[slug], author=ishiguro)
+        if isbn:
+            Edition.objects.create(book=books[slug], isbn13=isbn, pages=300)
+    return books
+
+
 @pytest.fixture
 def make_book(db):
     """make_book(title="", **fields) -> Book with a unique slug unless one is given."""

@@ -1,35 +1,17 @@
 """A member signs up and uses the book community in real Chromium."""
 
-import re
-
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from catalog.models import Book
+from tests.e2e.browsing import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_up(page, username: str) -> None:
-    page.goto("/accounts/signup/")
-    page.get_by_label("Email").fill(f"{username}@example.org")
-    page.get_by_label("Username").fill(username)
-    page.locator("input[name=password1]").fill("a long enough passphrase 42")
-    page.locator("input[name=password2]").fill("a long enough passphrase 42")
-    page.locator("form").filter(has=page.locator("input[name=password1]")).locator(
-        "button[type=submit]"
-    ).click()
-    expect(page.get_by_text(re.compile("verif", re.I)).first).to_be_visible()
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
-    page.goto(link)
-    page.get_by_role("button", name=re.compile("confirm", re.I)).click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
 def test_sign_up_rate_vote_comment_reply_edit_and_it_all_persists(page):
     book = Book.objects.create(title="Never Let Me Go", slug="never-let-me-go")
-    _sign_up(page, "kathy")
+    sign_up(page, "kathy")
     page.goto(f"/books/{book.slug}/community/")
 
     page.locator("#ratings label", has_text="3½★").click()

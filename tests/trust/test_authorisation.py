@@ -103,6 +103,15 @@ def meeting_form(w):
     }
 
 
+def goodreads_upload() -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from discussions.exporting import GOODREADS_HEADERS
+
+    text = ",".join(GOODREADS_HEADERS) + "\n" + ",".join(["1", "Dune", "Frank Herbert"] + [""] * 21)
+    return {"file": SimpleUploadedFile("export.csv", text.encode()), "reviews": "private"}
+
+
 MATRIX = [
     # Clubs
     Row(
@@ -457,6 +466,46 @@ MATRIX = [
     ),
     # The export answers with the member's own ZIP.
     Row("discussions:library_export", {**LOGIN_THEN, **dict.fromkeys(ROLES[1:], 200)}),
+    # An import is the member's own: anyone signed in may upload their export.
+    Row("discussions:library_import", ANY_MEMBER, data=lambda w: goodreads_upload()),
+    Row("discussions:reading_goal", ANY_MEMBER, data=lambda w: {"books": "12"}),
+    # Lists: a member's own are theirs; a club's, its members' (organisers delete them).
+    Row("discussions:my_lists", ANY_MEMBER, data=lambda w: {"title": "Later"}),
+    Row(
+        "discussions:club_list_create",
+        CLUB_MEMBERS,
+        club_kw,
+        data=lambda w: {"title": "Suggestions"},
+        club=True,
+    ),
+    Row(
+        "discussions:book_list_edit",
+        {**LOGIN_THEN, "member": OK, "other": 403, "organiser": 403, "staff": 403},
+        lambda w: {"pk": w["book_list"].pk},
+        data=lambda w: {"title": "Renamed"},
+        watch=lambda w: w["book_list"],
+    ),
+    Row(
+        "discussions:book_list_delete",
+        {**LOGIN_THEN, "member": OK, "other": 403, "organiser": 403, "staff": 403},
+        lambda w: {"pk": w["book_list"].pk},
+        watch=lambda w: w["book_list"],
+    ),
+    Row(
+        "discussions:list_item_add",
+        CLUB_MEMBERS,
+        lambda w: {"pk": w["club_list"].pk},
+        data=lambda w: {"book": "Klara and the Sun", "note": "Next?"},
+        club=True,
+    ),
+    Row(
+        "discussions:list_item_change",
+        CLUB_MEMBERS,
+        lambda w: {"pk": w["club_list"].pk, "item": w["list_item"].pk},
+        data=lambda w: {"action": "note", "note": "Changed"},
+        watch=lambda w: w["list_item"],
+        club=True,
+    ),
     # Threads and comments
     Row("discussions:comment_create", ANY_MEMBER, thread_kw, data=lambda w: {"body": "Hi"}),
     Row(
@@ -529,6 +578,7 @@ def build_world(make_user, *, private: bool) -> dict:
     from discussions.services.comments import comment_create, thread_for_book
     from discussions.services.contributions import notice_create
     from discussions.services.library import shelf_create
+    from discussions.services.lists import book_list_create, list_item_add
     from discussions.services.meetings import meeting_create
     from discussions.services.nominations import nomination_create, nomination_second
     from discussions.services.polls import poll_create
@@ -590,10 +640,16 @@ def build_world(make_user, *, private: bool) -> dict:
     fourth_book = Book.objects.create(title="A Pale View of Hills", slug="pale-view")
     member_nomination = nomination_create(club=club, book=fourth_book, member=users["member"])
     nomination_second(nomination=member_nomination, member=users["organiser"])
+    book_list = book_list_create(owner=users["member"], title="Desert island")
+    club_list = book_list_create(club=club, title="Suggestions")
+    list_item = list_item_add(book_list=club_list, book=book, added_by=users["member"])
     return {
         "role": club.rota_roles.get(name="Host"),
         "nomination": nomination,
         "member_nomination": member_nomination,
+        "book_list": book_list,
+        "club_list": club_list,
+        "list_item": list_item,
         **users,
         "book": book,
         "other_book": other_book,

@@ -727,6 +727,40 @@ def reading_status_row(w: World) -> Change:
     )
 
 
+def library_import_row(w: World) -> Change:
+    """A Goodreads import: its shelf on the profile, its public review on the book's
+    pages, and the book it added to the catalog in the catalog's list."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.models import Edition
+    from discussions.exporting import GOODREADS_HEADERS
+    from tests.conftest import after_commit
+
+    Edition.objects.create(book=w.book, isbn13="9780571081097")
+    lines = [",".join(GOODREADS_HEADERS)]
+    for title, isbn in ((w.book.title, '="9780571081097"'), ("Piranesi", "")):
+        row = dict.fromkeys(GOODREADS_HEADERS, "")
+        row.update({"Title": title, "Author": "Someone", "ISBN13": isbn})
+        row.update({"Exclusive Shelf": "read", "Bookshelves": "butler-fiction"})
+        row.update({"My Review": f"Imported praise of {title}."})
+        lines.append(",".join(row.values()))
+    text = "\n".join(lines) + "\n"
+
+    def write(client: Client) -> None:
+        upload = {"file": SimpleUploadedFile("export.csv", text.encode()), "reviews": "public"}
+        with after_commit():
+            _post(client, reverse("discussions:library_import"), upload)
+
+    return Change(
+        write=write,
+        checks=[
+            *_on([w.a.get_absolute_url()], ['-heading">butler-fiction</h3>', ">Piranesi</a>"]),
+            *_on(_book_pages(w), [f"Imported praise of {w.book.title}."]),
+            *_on([reverse("catalog:book_list")], ['book-card-title">Piranesi</span>']),
+        ],
+    )
+
+
 def catalog_title_row(w: World) -> Change:
     book = w.make_book(title="Klara and the Sun", slug="klara")
     url = reverse("admin:catalog_book_change", args=[book.pk])
@@ -794,6 +828,7 @@ ROWS = [
     notifications_read_row,
     display_name_row,
     reading_status_row,
+    library_import_row,
     catalog_title_row,
 ]
 

@@ -145,6 +145,7 @@ def hostile_world(make_user, payload: str) -> dict:
     rota_sign_up(meeting=upcoming, role=role, member=author)
     nomination_create(club=club, book=Book.objects.create(title="Klara", slug="k"), member=author)
     assert Club.objects.filter(name=short).exists()
+    library = hostile_library(author, club, book, payload)
     return {
         "author": author,
         "reader": reader,
@@ -177,11 +178,76 @@ def hostile_world(make_user, payload: str) -> dict:
             read.get_absolute_url() + "catch-up/",
             club.get_absolute_url() + "rota/",
             club.get_absolute_url() + "nominations/",
+            *library["pages"],
         ],
         "feeds": [
+            *library["feeds"],
             club.get_absolute_url() + "meetings.atom",
             club.get_absolute_url() + "calendar.ics",
             upcoming.get_absolute_url() + "calendar.ics",
+        ],
+    }
+
+
+def hostile_library(author, club, book, payload: str) -> dict:
+    """The payload in an imported Goodreads file (title, author, shelf, review, notes), a
+    private note, lists (title, description, notes) and a club list."""
+    import csv
+    import io
+
+    from discussions.exporting import GOODREADS_HEADERS
+    from discussions.models import LibraryImport, PrivateNote
+    from discussions.services.library_import import library_import_run, library_import_start
+    from discussions.services.lists import book_list_create, list_item_add
+
+    short, medium = payload[:80], payload[:500]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(GOODREADS_HEADERS)
+    row = dict.fromkeys(GOODREADS_HEADERS, "")
+    row.update(
+        {
+            "Title": f"Hostile {short}",
+            "Author": short,
+            "Bookshelves": short.replace(",", " "),
+            "Exclusive Shelf": "read",
+            "Date Read": "2024/01/02",
+            "My Review": payload,
+            "Private Notes": medium,
+        }
+    )
+    writer.writerow([row[name] for name in GOODREADS_HEADERS])
+    with after_commit():
+        started = library_import_start(
+            user=author, file_name="export.csv", content=out.getvalue(), reviews="public"
+        )
+    assert library_import_run(import_id=started.pk).status == LibraryImport.Status.DONE, (
+        LibraryImport.objects.get(pk=started.pk).error
+    )
+    PrivateNote.objects.create(user=author, book=book, body=payload)
+    own = book_list_create(owner=author, title=short, description=payload[:2000])
+    list_item_add(book_list=own, book=book, note=payload[:2000], added_by=author)
+    shared = book_list_create(club=club, title=short, description=medium)
+    list_item_add(book_list=shared, book=book, note=medium, added_by=author)
+    imported = LibraryImport.objects.get(pk=started.pk)
+    created = imported.user.shelves.get(kind="read").entries.get().book
+    return {
+        "pages": [
+            created.get_absolute_url(),
+            imported.get_absolute_url(),
+            "/library/import/",
+            "/library/stats/",
+            "/shelves/",
+            "/lists/",
+            own.get_absolute_url(),
+            shared.get_absolute_url(),
+            club.get_absolute_url() + "books-read/",
+            "/admin/discussions/memberaddedbook/",
+        ],
+        "feeds": [
+            own.get_absolute_url() + "feed.atom",
+            shared.get_absolute_url() + "feed.atom",
+            club.get_absolute_url() + "books-read.atom",
         ],
     }
 

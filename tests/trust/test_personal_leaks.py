@@ -226,6 +226,30 @@ def book_page_reading_status(w: World) -> tuple[str, list[str]]:
     ]
 
 
+def book_page_imported_private_note(w: World) -> tuple[str, list[str]]:
+    """A imports a Goodreads file with reviews kept private: the note is on A's card only."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.models import Edition
+    from discussions.exporting import GOODREADS_HEADERS
+    from tests.conftest import after_commit
+
+    Edition.objects.create(book=w.book, isbn13="9780571081097")
+    row = dict.fromkeys(GOODREADS_HEADERS, "")
+    row.update({"Title": w.book.title, "ISBN13": '="9780571081097"', "Exclusive Shelf": "read"})
+    row.update({"My Review": "Alice wept at the pier.", "Private Notes": "Lent by Ana."})
+    text = ",".join(GOODREADS_HEADERS) + "\n" + ",".join(row.values()) + "\n"
+    upload = {"file": SimpleUploadedFile("export.csv", text.encode()), "reviews": "private"}
+    with after_commit():
+        response = w.a_client.post(reverse("discussions:library_import"), upload)
+    assert response.status_code == 302
+    return reverse("catalog:book_detail", args=[w.book.slug]), [
+        "Your private note",
+        "Alice wept at the pier.",
+        "Lent by Ana.",
+    ]
+
+
 def profile_private_shelf(w: World) -> tuple[str, list[str]]:
     """A's private shelf and the book on it are on A's profile only."""
     shelves = reverse("discussions:shelf_list")
@@ -297,6 +321,7 @@ ROWS = [
     book_page,
     book_community_page,
     book_page_reading_status,
+    book_page_imported_private_note,
     meeting_page,
     read_page,
     question_bank_page,
