@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "bookclub",
     "bookclub.outbox",
     "catalog",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "bookclub.middleware.UserTimezoneMiddleware",
     "bookclub.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -177,6 +180,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reauthenticate": "10/m/user",
 }
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), recovery codes and
+# passkeys or security keys (WebAuthn). Once a member turns one on, every log-in asks for it.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs HTTPS, except on localhost in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Active sessions (allauth.usersessions): each member sees theirs and can sign them out.
+USERSESSIONS_TRACK_ACTIVITY = True
 # Completed sign-ups per network address (an IPv6 client's /64) and per email domain:
 # "count/seconds,count/seconds": a burst a club signing up together never meets, and a day's.
 SIGNUP_RATE_LIMIT_ADDRESS = env_str("SIGNUP_RATE_LIMIT_ADDRESS", "12/600,30/86400")

@@ -58,6 +58,11 @@ class Club(models.Model):
         max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Private clubs only: organising them needs a second factor at log-in (a stolen password
+    # alone must not open members' private meetings and addresses).
+    organisers_need_two_factor = models.BooleanField(
+        "organisers must use two-factor sign-in", default=False
+    )
 
     objects = ClubQuerySet.as_manager()
 
@@ -111,6 +116,12 @@ class Club(models.Model):
 
     def is_member(self, user) -> bool:
         return self.membership_for(user) is not None
+
+    def admits_organiser(self, user) -> bool:
+        """Whether this club lets one of its organisers act as one now: a private club
+        that asks for two-factor sign-in waits until they have turned it on."""
+        needs = self.organisers_need_two_factor and not self.is_public
+        return not needs or user.has_two_factor
 
     def is_organiser(self, user) -> bool:
         """True for this club's organisers (site staff are handled by User.can_organise)."""

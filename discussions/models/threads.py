@@ -281,6 +281,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # A tombstone left by a member who deleted their account ("[deleted member]").
+    author_left = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)
     hidden_at = models.DateTimeField(null=True, blank=True)
     # The reading section a meeting comment discusses: readers not there yet see it collapsed.
