@@ -29,6 +29,7 @@ urlpatterns = [
     path(club + "members/<int:pk>/role/", clubs.membership_role, name="membership_role"),
     path(club + "members/<int:pk>/remove/", clubs.membership_remove, name="membership_remove"),
     path(club + "invites/", clubs.invite_create, name="invite_create"),
+    path(club + "two-factor/", clubs.club_two_factor, name="club_two_factor"),
     path(club + "invites/<int:pk>/revoke/", clubs.invite_revoke, name="invite_revoke"),
     path(club + "calendar.ics", feeds.club_calendar, name="club_calendar"),
     path(club + "meetings.atom", feeds.club_meetings_feed, name="club_feed"),

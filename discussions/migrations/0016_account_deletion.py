@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='club',
             name='organisers_need_two_factor',
-            field=models.BooleanField(default=False, verbose_name='organisers must use two-factor sign-in'),
+            field=models.BooleanField(default=False, verbose_name='organisers must use two-factor authentication'),
         ),
         migrations.AddField(
             model_name='comment',

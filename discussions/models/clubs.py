@@ -61,7 +61,7 @@ class Club(models.Model):
     # Private clubs only: organising them needs a second factor at log-in (a stolen password
     # alone must not open members' private meetings and addresses).
     organisers_need_two_factor = models.BooleanField(
-        "organisers must use two-factor sign-in", default=False
+        "organisers must use two-factor authentication", default=False
     )
 
     objects = ClubQuerySet.as_manager()
@@ -119,7 +119,7 @@ class Club(models.Model):
 
     def admits_organiser(self, user) -> bool:
         """Whether this club lets one of its organisers act as one now: a private club
-        that asks for two-factor sign-in waits until they have turned it on."""
+        that asks for two-factor authentication waits until they have turned it on."""
         needs = self.organisers_need_two_factor and not self.is_public
         return not needs or user.has_two_factor
 

@@ -85,7 +85,7 @@ class Thread(models.Model):
     def moderator_check(self, user) -> bool:
         """A meeting's thread is moderated by its club's organisers."""
         if self.meeting_id:
-            return self.club.is_organiser(user)
+            return self.club.is_organiser(user) and self.club.admits_organiser(user)
         return False
 
     def is_visible_to(self, user) -> bool:

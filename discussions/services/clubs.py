@@ -161,3 +161,17 @@ def membership_remove(*, membership: Membership) -> None:
     for rsvp in upcoming:
         rsvp_set(meeting=rsvp.meeting, user=membership.user, response=RSVP.Response.NOT_GOING)
     membership.delete()
+
+
+def club_require_two_factor(*, club: Club, organiser, required: bool) -> Club:
+    """Private clubs may ask their organisers for two-factor authentication. The organiser
+    who turns it on must have it already, or they would lock themselves out."""
+    if required and club.is_public:
+        raise ValidationError("Only private clubs can ask this of their organisers.")
+    if required and not organiser.has_two_factor:
+        raise ValidationError(
+            "Turn on two-factor authentication for yourself first (Profile, Account security)."
+        )
+    club.organisers_need_two_factor = required
+    club.save(update_fields=["organisers_need_two_factor"])
+    return club
