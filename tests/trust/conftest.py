@@ -73,5 +73,9 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
         TrustPage("password change", "/accounts/password/change/", True),
         TrustPage("notifications", "/notifications/", True),
         TrustPage("new club", "/clubs/new/", True),
+        TrustPage("two-factor authentication", "/accounts/2fa/", True),
+        TrustPage("confirm it is you", "/accounts/reauthenticate/", True),
+        TrustPage("sessions", "/accounts/sessions/", True),
+        TrustPage("account deletion", "/profile/delete/", True),
     ]
     return pages, member
