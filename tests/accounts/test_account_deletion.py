@@ -228,3 +228,11 @@ def test_visitors_are_sent_to_log_in(client):
     response = client.post("/profile/delete/", {"password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_deletion_page_takes_a_few_queries(
+    leaver_client, leaver, django_assert_max_num_queries
+):
+    TOTP.activate(leaver, generate_totp_secret())
+    with django_assert_max_num_queries(12):
+        assert leaver_client.get("/profile/delete/").status_code == 200

@@ -101,3 +101,18 @@ def test_a_member_sees_where_they_are_logged_in_and_logs_the_others_out(client, 
     client.post("/accounts/sessions/")
     assert other.get("/profile/").status_code == 302
     assert client.get("/profile/").status_code == 200
+
+
+@pytest.mark.parametrize("elsewhere", [0, 6])
+def test_the_sessions_and_two_factor_pages_take_a_few_queries_however_many_sessions(
+    client, member, django_assert_max_num_queries, elsewhere
+):
+    from django.test import Client
+
+    for _ in range(elsewhere):
+        log_in(Client(), member)
+    turn_on_totp(member)
+    client.force_login(member)
+    for path in ("/accounts/sessions/", "/accounts/2fa/", "/profile/"):
+        with django_assert_max_num_queries(12):
+            assert client.get(path).status_code == 200

@@ -97,3 +97,14 @@ def test_members_cannot_change_it(private_club, make_user):
     )
     assert response.status_code == 403
     assert not Club.objects.get(pk=private_club.pk).organisers_need_two_factor
+
+
+def test_the_manage_page_stays_within_its_query_budget(
+    organiser, private_club, make_user, django_assert_max_num_queries
+):
+    client = client_for(with_totp(organiser))
+    ask_for_two_factor(client, private_club)
+    for _ in range(8):
+        Membership.objects.create(club=private_club, user=make_user())
+    with django_assert_max_num_queries(12):
+        assert client.get(manage_url(private_club)).status_code == 200
