@@ -236,3 +236,11 @@ def test_the_deletion_page_takes_a_few_queries(
     TOTP.activate(leaver, generate_totp_secret())
     with django_assert_max_num_queries(12):
         assert leaver_client.get("/profile/delete/").status_code == 200
+
+
+def test_staff_see_the_reserved_usernames_in_the_admin(leaver_client, staff):
+    delete_account(leaver_client)
+    admin = Client()
+    admin.force_login(staff)
+    page = admin.get("/admin/accounts/reservedusername/").content.decode()
+    assert ">ruth<" in page
