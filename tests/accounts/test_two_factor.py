@@ -83,7 +83,11 @@ def test_the_two_factor_page_uses_the_site_layout(client, member):
     client.force_login(member)
     page = client.get("/accounts/2fa/").content.decode()
     assert 'class="site-header"' in page
-    assert "Authenticator App" in page
+    assert "Set up an authenticator app" in page
+    turn_on_totp(member)
+    page = client.get("/accounts/2fa/").content.decode()
+    assert "On: each log-in asks for the code your authenticator app shows." in page
+    assert "10 of 10 codes left." in page
 
 
 def test_a_member_sees_where_they_are_logged_in_and_logs_the_others_out(client, member):

@@ -24,7 +24,7 @@ def turn_on_two_factor(page) -> pyotp.TOTP:
     """From the profile page to an active authenticator app; returns the "app"."""
     page.goto("/profile/")
     page.get_by_role("link", name="Two-factor authentication").click()
-    page.get_by_role("link", name="Activate").click()
+    page.get_by_role("link", name="Set up an authenticator app").click()
     # Changing how one logs in asks for the password again, however recent the log-in.
     expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
     page.fill("input[name=password]", PASSWORD)
@@ -36,7 +36,7 @@ def turn_on_two_factor(page) -> pyotp.TOTP:
     expect(page.get_by_role("main")).to_contain_text("Recovery Codes")
     page.goto("/accounts/2fa/")
     expect(page.get_by_role("main")).to_contain_text(
-        "Authentication using an authenticator app is active."
+        "On: each log-in asks for the code your authenticator app shows."
     )
     return app
 
