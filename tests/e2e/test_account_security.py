@@ -93,6 +93,9 @@ def test_two_factor_log_in_then_deleting_the_account(page, make_user):
     question = comment_create(thread=thread, author=reader, body="Who were the carers?")
     comment_create(thread=thread, author=friend, body="Kathy was one.", parent=question)
 
+    # Each step waits on the server's answers (a code waits up to 30 s anyway): on a busy
+    # machine the shared 10 s default is too tight.
+    page.set_default_timeout(30_000)
     log_in(page, reader)
     app = turn_on_two_factor(page)
     log_out(page)
