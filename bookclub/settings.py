@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "bookclub.middleware.UserTimezoneMiddleware",
     "bookclub.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -185,8 +184,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # WebAuthn needs HTTPS, except on localhost in development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
-# Active sessions (allauth.usersessions): each member sees theirs and can sign them out.
-USERSESSIONS_TRACK_ACTIVITY = True
+# Active sessions (allauth.usersessions): each member sees theirs and can log the others
+# out. Recorded at log-in only: tracking activity would write a row on every page a member
+# opens (and needs allauth's middleware, which is therefore left out).
+USERSESSIONS_TRACK_ACTIVITY = False
 # Completed sign-ups per network address (an IPv6 client's /64) and per email domain:
 # "count/seconds,count/seconds": a burst a club signing up together never meets, and a day's.
 SIGNUP_RATE_LIMIT_ADDRESS = env_str("SIGNUP_RATE_LIMIT_ADDRESS", "12/600,30/86400")
