@@ -15,6 +15,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -89,3 +90,8 @@ def _stored_or_rendered(key: str, view, request, args, kwargs) -> HttpResponse:
     if response.status_code == 200 and not response.streaming and not response.cookies:
         cache.set(key, (response.content, response["Content-Type"]), STORED_PAGE_TIMEOUT)
     return response
+
+
+class ExplainedRefusal(PermissionDenied):
+    """A 403 whose message is written for the reader: the 403 page shows it (other
+    refusals' messages may be for developers, and stay off the page)."""

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "bookclub",
     "bookclub.outbox",
     "catalog",
@@ -171,6 +173,15 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reauthenticate": "10/m/user",
 }
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), recovery codes and
+# passkeys or security keys (WebAuthn). Once a member turns one on, every log-in asks for it.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs HTTPS, except on localhost in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Active sessions (allauth.usersessions): each member sees theirs and can log the others
+# out. Recorded at log-in only: tracking activity would write a row on every page a member
+# opens (and needs allauth's middleware, which is therefore left out).
+USERSESSIONS_TRACK_ACTIVITY = False
 # Completed sign-ups per network address (an IPv6 client's /64) and per email domain:
 # "count/seconds,count/seconds": a burst a club signing up together never meets, and a day's.
 SIGNUP_RATE_LIMIT_ADDRESS = env_str("SIGNUP_RATE_LIMIT_ADDRESS", "12/600,30/86400")

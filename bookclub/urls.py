@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bookclub import views
+from bookclub.accounts import views as account_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Before allauth's own, which it replaces (bookclub/accounts/views.py says why).
+    path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("", include("bookclub.accounts.urls")),
     path("", include("catalog.urls")),

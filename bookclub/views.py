@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from bookclub.cache import cache_is_up, versions
-from bookclub.http import public_page
+from bookclub.http import ExplainedRefusal, public_page
 from bookclub.middleware import database_unavailable_response, database_unreachable
 
 
@@ -79,7 +79,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    reason = str(exception) if isinstance(exception, ExplainedRefusal) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception=None):

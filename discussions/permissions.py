@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from bookclub.http import ExplainedRefusal
 from discussions.models import BookList, Club, ClubRead, Meeting, Membership, Poll
 
 FEED_TOKEN_SALT = "discussions.club-feed"
@@ -58,6 +59,11 @@ def club_for_participant(user, slug: str) -> Club:
 def club_for_organiser(user, slug: str) -> Club:
     club = club_for(user, slug)
     if not can_organise(user, club):
+        if club.is_organiser(user):  # an organiser, held back by the club's 2FA rule
+            raise ExplainedRefusal(
+                "This club asks its organisers to use two-factor authentication: turn it on "
+                "(Profile, Account security) to manage the club."
+            )
         raise PermissionDenied("Only this club's organisers can do that.")
     return club
 

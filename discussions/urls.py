@@ -40,6 +40,7 @@ urlpatterns = [
     path(club + "members/<int:pk>/remove/", clubs.membership_remove, name="membership_remove"),
     path(club + "members/<int:pk>/owner/", clubs.membership_owner, name="membership_owner"),
     path(club + "invites/", clubs.invite_create, name="invite_create"),
+    path(club + "two-factor/", clubs.club_two_factor, name="club_two_factor"),
     path(club + "invites/<int:pk>/revoke/", clubs.invite_revoke, name="invite_revoke"),
     path(club + "calendar.ics", feeds.club_calendar, name="club_calendar"),
     path(club + "meetings.atom", feeds.club_meetings_feed, name="club_feed"),

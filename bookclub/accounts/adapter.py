@@ -47,6 +47,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 raise ValidationError(refusal)
         return email
 
+    def clean_username(self, username, shallow=False):
+        """A deleted member's username stays theirs: nobody may sign up as them."""
+        from bookclub.accounts.deletion import username_is_reserved
+
+        username = super().clean_username(username, shallow=shallow)
+        if username_is_reserved(username):
+            raise ValidationError("This username is already taken. Please choose another.")
+        return username
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if self._signing_up():

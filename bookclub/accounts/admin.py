@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from bookclub.accounts.models import User
+from bookclub.accounts.models import ReservedUsername, User
 
 
 @admin.register(User)
@@ -13,3 +13,12 @@ class MemberAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("Profile", {"fields": ["display_name", "bio", "time_zone", "email_notifications"]}),
     ]
+
+
+@admin.register(ReservedUsername)
+class ReservedUsernameAdmin(admin.ModelAdmin):
+    """Usernames of deleted accounts; deleting a row lets someone sign up under it again."""
+
+    list_display = ["username", "reserved_at"]
+    search_fields = ["username"]
+    readonly_fields = ["reserved_at"]

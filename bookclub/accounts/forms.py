@@ -82,3 +82,41 @@ class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or email"
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for the password, and a second-factor code when the member
+    has two-factor sign-in: a session left open on a shared computer is not enough."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="A code from your authenticator app, or a recovery code",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_two_factor:
+            del self.fields["code"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    def clean_code(self) -> str:
+        """Checked by allauth's own form (its rate limit, recovery codes used up once)."""
+        from allauth.mfa.base.forms import BaseAuthenticateForm
+
+        code = self.cleaned_data["code"].strip()
+        check = BaseAuthenticateForm(data={"code": code}, user=self.user)
+        if not check.is_valid():
+            raise forms.ValidationError("That code is not right, or has been used already.")
+        return code

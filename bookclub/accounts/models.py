@@ -7,7 +7,7 @@ join is needed to show a member's name beside their words.
 from __future__ import annotations
 
 import zoneinfo
-from functools import cache
+from functools import cache, cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -60,6 +60,16 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    @cached_property
+    def has_two_factor(self) -> bool:
+        """Whether log-ins ask this member for a second factor (an authenticator app's code
+        or a passkey); recovery codes alone are only a way back in, not a factor."""
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(
+            user=self, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists()
+
     @property
     def is_admin(self) -> bool:
         return self.is_active and self.is_staff
@@ -73,5 +83,22 @@ class User(AbstractUser):
         # The club's own organisers first: one indexed lookup, where the site-wide
         # permission costs two queries (user and group permissions).
         if club is not None and club.is_organiser(self):
-            return True
+            return club.admits_organiser(self)
         return self.has_perm("accounts.organise_any_club")
+
+
+class ReservedUsername(models.Model):
+    """The username of a deleted account: nobody may sign up under it and pass for them."""
+
+    username = models.CharField(max_length=150, unique=True)
+    reserved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("username"), name="reserved_username_any_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.username

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bookclub.outbox.models import OutboundEmail
@@ -211,4 +211,18 @@ def emails_prune(*, now: datetime | None = None) -> int:
     deleted, _ = OutboundEmail.objects.filter(
         status=OutboundEmail.Status.SENT, sent_at__lt=cutoff
     ).delete()
+    return deleted
+
+
+def emails_purge(*, to: list[str]) -> int:
+    """Drop every email to these addresses: those still owed (pending, or failed and kept
+    for staff), so a member who deleted their account hears nothing more from us, and the
+    copies of those sent, which hold what they were told."""
+    addresses = [address for address in to if address]
+    if not addresses:
+        return 0
+    query = Q()
+    for address in addresses:
+        query |= Q(to__iexact=address)
+    deleted, _ = OutboundEmail.objects.filter(query).delete()
     return deleted

@@ -74,6 +74,11 @@ class Club(models.Model):
     pages_per_week = models.PositiveSmallIntegerField(
         "comfortable pace (pages a week)", default=100
     )
+    # Private clubs only: organising them needs a second factor at log-in (a stolen password
+    # alone must not open members' private meetings and addresses).
+    organisers_need_two_factor = models.BooleanField(
+        "organisers must use two-factor authentication", default=False
+    )
 
     objects = ClubQuerySet.as_manager()
 
@@ -139,6 +144,12 @@ class Club(models.Model):
 
     def is_member(self, user) -> bool:
         return self.membership_for(user) is not None
+
+    def admits_organiser(self, user) -> bool:
+        """Whether this club lets one of its organisers act as one now: a private club
+        that asks for two-factor authentication waits until they have turned it on."""
+        needs = self.organisers_need_two_factor and not self.is_public
+        return not needs or user.has_two_factor
 
     def is_organiser(self, user) -> bool:
         """True for this club's organisers (site staff are handled by User.can_organise)."""

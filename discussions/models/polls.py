@@ -73,7 +73,10 @@ class Ballot(models.Model):
     """A member's ranking; replaced whole when they vote again before the poll closes."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty once the voter deleted their account: the ballot still counts, anonymously.
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -82,7 +85,7 @@ class Ballot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.voter} in {self.poll}"
+        return f"{self.voter or 'a former member'} in {self.poll}"
 
 
 class BallotChoice(models.Model):

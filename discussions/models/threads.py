@@ -111,9 +111,10 @@ class Thread(models.Model):
         return bool(user.is_staff) or self.moderator_check(user)
 
     def moderator_check(self, user) -> bool:
-        """A meeting's or a question's thread is moderated by its club's organisers."""
+        """A meeting's or a question's thread is moderated by its club's organisers (those
+        the club admits: it may ask them for a second factor)."""
         if self.meeting_id or self.question_id:
-            return self.club.is_organiser(user)
+            return self.club.is_organiser(user) and self.club.admits_organiser(user)
         return False
 
     def is_visible_to(self, user) -> bool:
@@ -317,6 +318,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # A tombstone left by a member who deleted their account ("[deleted member]").
+    author_left = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)
     hidden_at = models.DateTimeField(null=True, blank=True)
     # The reading section a meeting comment discusses: readers not there yet see it collapsed.

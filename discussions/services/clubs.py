@@ -206,3 +206,17 @@ def club_hand_over(*, club: Club, to: Membership) -> Club:
     club.owner = to.user
     club.save(update_fields=["owner"])
     return club
+
+
+def club_require_two_factor(*, club: Club, organiser, required: bool) -> Club:
+    """Private clubs may ask their organisers for two-factor authentication. The organiser
+    who turns it on must have it already, or they would lock themselves out."""
+    if required and club.is_public:
+        raise ValidationError("Only private clubs can ask this of their organisers.")
+    if required and not organiser.has_two_factor:
+        raise ValidationError(
+            "Turn on two-factor authentication for yourself first (Profile, Account security)."
+        )
+    club.organisers_need_two_factor = required
+    club.save(update_fields=["organisers_need_two_factor"])
+    return club

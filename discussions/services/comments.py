@@ -145,8 +145,9 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, comment: Comment, user) -> Comment | None:
-    """Delete a comment; one with replies becomes a "[deleted]" tombstone so replies stay."""
+def comment_delete(*, comment: Comment, user, member_left: bool = False) -> Comment | None:
+    """Delete a comment; one with replies becomes a "[deleted]" tombstone so replies stay
+    ("[deleted member]" with member_left, when its author deletes their account)."""
     if comment.author_id != getattr(user, "pk", None) and not comment.thread.can_moderate(user):
         raise NotAllowed("Only the author or a moderator can delete this comment.")
     # Decide on fresh, locked data: a reply may have arrived since the page loaded.
@@ -163,7 +164,17 @@ def comment_delete(*, comment: Comment, user) -> Comment | None:
         comment.body_html = ""
         comment.author = None
         comment.imported_handle = ""
-        comment.save(update_fields=["deleted_at", "body", "body_html", "author", "imported_handle"])
+        comment.author_left = member_left
+        comment.save(
+            update_fields=[
+                "deleted_at",
+                "body",
+                "body_html",
+                "author",
+                "imported_handle",
+                "author_left",
+            ]
+        )
         comment.revisions.all().delete()
         return comment
     Comment.objects.add_to_reply_counts(comment.ancestor_ids(), -1)

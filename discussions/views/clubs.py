@@ -226,6 +226,20 @@ def invite_revoke(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _manage_or_partial(request, club)
 
 
+@login_required
+@require_POST
+def club_two_factor(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Ask (or stop asking) the organisers of a private club for two-factor authentication."""
+    club = permissions.club_for_organiser(request.user, slug)
+    try:
+        club_services.club_require_two_factor(
+            club=club, organiser=request.user, required=request.POST.get("required") == "yes"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _manage_or_partial(request, club)
+
+
 def _manage_or_partial(request: HtmxHttpRequest, club: Club) -> HttpResponse:
     if request.htmx:
         return _render_manage(request, club)

@@ -86,6 +86,10 @@ def main_pages(make_user) -> tuple[list[TrustPage], object]:
         TrustPage("catch-up", read.get_absolute_url() + "catch-up/", True),
         TrustPage("agenda", meeting.get_absolute_url() + "agenda/", True),
         TrustPage("agenda print", meeting.get_absolute_url() + "agenda/print/", True),
+        TrustPage("two-factor authentication", "/accounts/2fa/", True),
+        TrustPage("confirm it is you", "/accounts/reauthenticate/", True),
+        TrustPage("sessions", "/accounts/sessions/", True),
+        TrustPage("account deletion", "/profile/delete/", True),
     ]
     return pages, member
 

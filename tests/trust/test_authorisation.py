@@ -162,6 +162,14 @@ MATRIX = [
     ),
     Row("discussions:invite_create", ORGANISERS, club_kw, club=True),
     Row(
+        "discussions:club_two_factor",
+        ORGANISERS,
+        club_kw,
+        data=lambda w: {"required": "no"},
+        watch=lambda w: w["club"],
+        club=True,
+    ),
+    Row(
         "discussions:invite_revoke",
         ORGANISERS,
         lambda w: {"slug": w["club"].slug, "pk": w["invite"].pk},
@@ -565,6 +573,14 @@ MATRIX = [
         ANY_MEMBER,
         data=lambda w: {"display_name": "Renamed", "bio": "", "time_zone": ""},
         watch=lambda w: w["member"],
+    ),
+    # Deleting one's own account, with one's password; the club's only organiser is
+    # asked to hand it over first.
+    Row(
+        "accounts:delete",
+        {**ANY_MEMBER, "organiser": 400},
+        data=lambda w: {"password": "correct horse battery"},
+        watch=lambda w: w["organiser"],
     ),
 ]
 ROWS = {row.name: row for row in MATRIX}

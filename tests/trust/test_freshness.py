@@ -708,6 +708,29 @@ def display_name_row(w: World) -> Change:
     )
 
 
+def account_delete_row(w: World) -> Change:
+    """A deletes their account: their words, name and rating leave every cached page; the
+    reply to them stays, under a tombstone."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _comment(w, w.carol, "Carol answers A.", parent=_comment(w, w.a, "A asks."))
+    rating_set(book=w.book, user=w.carol, value=3)
+    rating_set(book=w.book, user=w.a, value=5)
+    data = {"password": "correct horse battery"}
+    return Change(
+        write=lambda c: _post(c, reverse("accounts:delete"), data),
+        checks=[
+            *_on(
+                _book_pages(w),
+                ["[deleted member]", "<strong>3.0</strong> out of 5 from 1 rating<"],
+                [A_NAME, "A asks.", "from 2 ratings"],
+                viewers=NOT_STAFF,
+                kept=["Carol answers A."],
+            ),
+            *_on([w.urls()["club"]], ["Members (2)"], ["Members (3)", A_NAME], NOT_STAFF),
+        ],
+    )
+
+
 def reading_status_row(w: World) -> Change:
     """The book page's status control: the card is the writer's own; the public shelf
     it fills is on the profile every viewer sees, visitors' stored copy included."""
@@ -827,6 +850,7 @@ ROWS = [
     membership_remove_row,
     notifications_read_row,
     display_name_row,
+    account_delete_row,
     reading_status_row,
     library_import_row,
     catalog_title_row,
