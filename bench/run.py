@@ -46,8 +46,8 @@ from bench.verdicts import (  # noqa: E402
 )
 
 TIME_LIMIT = 600  # seconds: the whole run, issue #7
-THROUGHPUT_PORT = 8100
-INTEGRITY_PORTS = [8101, 8102]
+THROUGHPUT_PORT = environment.PORT_BASE
+INTEGRITY_PORTS = [environment.PORT_BASE + 1, environment.PORT_BASE + 2]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -127,7 +127,7 @@ def build_dataset(args, report: Report) -> dict[str, str]:
     from bench import queries
     from bench.config import PAGES
 
-    step("dataset: recreate bookclub_bench and migrate")
+    step(f"dataset: recreate {environment.DATABASE_NAME} and migrate")
     dataset.recreate_database()
     dataset.migrate()
     step(f"dataset: small ({dataset.SMALL})")
