@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bench import dataset, environment, faults, integrity, server  # noqa: E402
+from bench.actions import FollowedComment  # noqa: E402
 from bench.config import (  # noqa: E402
+    EMAIL_FAULT_ACTIONS,
     OUTAGE_READ_PATH,
     QUERY_BUDGET,
     RATE_LIMIT_PROBES,
@@ -39,6 +41,7 @@ from bench.redis_server import REDIS  # noqa: E402
 from bench.report import Report  # noqa: E402
 from bench.throughput import measure_throughput, throughput_checks  # noqa: E402
 from bench.verdicts import (  # noqa: E402
+    email_fault_checks,
     integrity_checks,
     outage_checks,
     query_checks,
@@ -73,6 +76,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-faults", action="store_true", help="no PostgreSQL outage and no Redis outage"
     )
     parser.add_argument("--skip-redis-outage", action="store_true", help="no Redis outage")
+    parser.add_argument(
+        "--skip-email-faults",
+        action="store_true",
+        help="no email faults phase (mail server refusing connections, worker killed)",
+    )
+    parser.add_argument(
+        "--smtp-seconds",
+        type=float,
+        default=10,
+        help="how long the mail server refuses connections (default 10, issue #16)",
+    )
+    parser.add_argument(
+        "--integrity-only",
+        action="store_true",
+        help="build the dataset (one size, no query counts), then only the integrity phase: "
+        "load, outages, email faults",
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -145,6 +165,15 @@ def build_dataset(args, report: Report) -> dict[str, str]:
     return facts
 
 
+def build_dataset_only(args) -> dict[str, str]:
+    """The dataset at its one size, without the query counts (for --integrity-only)."""
+    step(f"dataset: recreate {environment.DATABASE_NAME} and migrate")
+    dataset.recreate_database()
+    dataset.migrate()
+    step(f"dataset: {args.sizes}")
+    return dataset.build(args.sizes, seed=args.seed)
+
+
 def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
     step("integrity: two app processes, production rate limits")
     server.flush_redis()
@@ -210,6 +239,8 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
         outage_checks(report, run, outage, workers_unchanged=pids_before == pids_after)
     if not (args.skip_faults or args.skip_redis_outage):
         run_redis_outage(args, report, facts, servers)
+    if not args.skip_email_faults:
+        run_email_faults(args, report, facts)
     for s in servers:
         s.stop()
 
@@ -266,6 +297,55 @@ def run_redis_outage(args, report: Report, facts: dict[str, str], servers) -> No
     )
 
 
+def run_email_faults(args, report: Report, facts: dict[str, str]) -> None:
+    """The writers again, with a real Celery worker and beat delivering to the bench's own
+    mail server: once while it refuses connections, once while the worker is killed."""
+    from bench.celery_worker import CeleryProcess
+    from bench.email_faults import SmtpRefusal, WorkerKill, drain, set_aside_owed_work
+    from bench.smtp_server import MailServer
+
+    set_aside = set_aside_owed_work()
+    server.clear_queues()
+    step("email faults: mail server, Celery worker and beat")
+    mail = MailServer(environment.SMTP_PORT).start()
+    beat, worker = CeleryProcess("beat").start(), CeleryProcess("worker").start()
+    followed = next(a for a in EMAIL_FAULT_ACTIONS if isinstance(a, FollowedComment))
+    for action in EMAIL_FAULT_ACTIONS:
+        action.prepare(facts)
+    faults_run = [
+        SmtpRefusal("mail server refusing connections", mail, delay=3, hold=args.smtp_seconds),
+        WorkerKill("worker killed mid-batch", mail, delay=3, hold=3, worker=worker),
+    ]
+    results = []
+    try:
+        for number, fault in enumerate(faults_run, start=2):
+            step(f"email faults: {len(dataset.WRITERS)} members writing, {fault.name}")
+            server.reset_rate_limits()  # every member's 20 posts, for emails to be owed
+            run = integrity.run_load(
+                ports=INTEGRITY_PORTS,
+                members=[dataset.member_username(index) for index in dataset.WRITERS],
+                actions=EMAIL_FAULT_ACTIONS,
+                facts=facts,
+                seconds=fault.delay + 2,
+                seed=args.seed + number,
+                on_start=fault.start,
+                keep_going=fault.running,
+            )
+            fault.join()
+            step(f"email faults: waiting for the emails owed ({fault.name})")
+            count = drain(followed, run, mail)
+            verifications = [
+                (action, action.verify([a for a in run.attempts if a.action == action.name]))
+                for action in EMAIL_FAULT_ACTIONS
+            ]
+            results.append((fault, run, count, verifications))
+    finally:
+        worker.stop()
+        beat.stop()
+        mail.stop()
+    email_fault_checks(report, results, set_aside=set_aside)
+
+
 def only_run() -> bool:
     """Hold the bench's lock for this process's life; False when another run holds it.
 
@@ -300,11 +380,14 @@ def main(argv: list[str] | None = None) -> int:
         print(compare_workers(args))
         return 0
     report = Report()
-    facts = build_dataset(args, report)
-    step("throughput: one app process, rate limits raised")
-    server.flush_redis()
-    measured = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
-    throughput_checks(report, measured, args.query_counts, write_factor=WRITE_P99_FACTOR)
+    if args.integrity_only:
+        facts = build_dataset_only(args)
+    else:
+        facts = build_dataset(args, report)
+        step("throughput: one app process, rate limits raised")
+        server.flush_redis()
+        measured = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
+        throughput_checks(report, measured, args.query_counts, write_factor=WRITE_P99_FACTOR)
     if not args.only:
         run_integrity(args, report, facts)
     elapsed = time.monotonic() - started
