@@ -1,11 +1,13 @@
 #!/usr/bin/env python
-"""bookclub bench (issues #7 and #14): one command, `.venv/bin/python bench/run.py`.
+"""bookclub bench (issues #7, #14 and #16): one command, `.venv/bin/python bench/run.py`.
 
 Builds the bench dataset on PostgreSQL, counts SQL queries per page, measures throughput and
 latency with wrk against gunicorn in production settings (the bare /livez view as the ceiling),
 then runs the integrity load on two app processes while PostgreSQL is stopped and started, and
 checks the database and the rate limits afterwards; then loads them again while the bench's
-own Redis is stopped and started (nobody signed out, no error, nothing stale). Prints Markdown
+own Redis is stopped and started (nobody signed out, no error, nothing stale); then with a
+Celery worker sending to the bench's own mail server, while that refuses connections and
+while the worker is killed (no email lost or sent twice, no 5xx). Prints Markdown
 tables with a pass/fail per budget and check; exits 1 when any check fails. Logs go to
 var/bench/.
 """
