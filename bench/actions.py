@@ -299,6 +299,8 @@ class CommentPost(WriteAction):
     name = "comment or reply"
     weight = 2
     form_path = "/books/{big_thread_book}/"
+    book_fact = "big_thread_book"
+    body_prefix = "Bench comment"  # two words: the token is the body's third
 
     def __init__(self) -> None:
         self._parents: list[int] = []
@@ -307,7 +309,7 @@ class CommentPost(WriteAction):
     def prepare(self, facts: Facts) -> None:
         from discussions.models import Comment, Thread
 
-        thread = Thread.objects.get(book__slug=facts["big_thread_book"])
+        thread = Thread.objects.get(book__slug=facts[self.book_fact])
         self._thread_id = thread.pk
         self._parents = list(
             Comment.objects.filter(thread=thread, path__regex=r"^.{0,80}$")
@@ -320,7 +322,7 @@ class CommentPost(WriteAction):
 
     def fields(self, facts: Facts, member: str, token: str, rng: random.Random) -> dict[str, str]:
         words = " ".join(rng.choice(("river", "night", "glass", "letters")) for _ in range(12))
-        return {"body": f"Bench comment {token} {words}"}
+        return {"body": f"{self.body_prefix} {token} {words}"}
 
     def request(
         self, facts: Facts, member: str, token: str, rng: random.Random
@@ -355,7 +357,7 @@ class CommentPost(WriteAction):
         stored = Counter(
             body.split()[2]
             for body in Comment.objects.filter(
-                body__startswith=f"Bench comment {run_id}-"
+                body__startswith=f"{self.body_prefix} {run_id}-"
             ).values_list("body", flat=True)
         )
         for attempt in attempts:
@@ -372,6 +374,34 @@ class CommentPost(WriteAction):
         if wrong:
             result.problems.append(f"{wrong} reply counts differ from the rows below them")
         return result
+
+
+class FollowedComment(CommentPost):
+    """A top-level comment on the email faults' thread: each owes one email to each of its
+    followers with emails on (bench.dataset.MAIL_FOLLOWERS), and to nobody else."""
+
+    name = "comment on a followed thread"
+    weight = 1  # each owes an email per follower: a worker on this machine sends ~10-20/s
+    form_path = "/books/{mail_book}/"
+    book_fact = "mail_book"
+    body_prefix = "Mail comment"
+
+    def prepare(self, facts: Facts) -> None:
+        super().prepare(facts)
+        self._parents = []  # no replies: a reply would owe its parent's author an email too
+
+    def path(self, facts: Facts, member: str) -> str:
+        return "/books/{mail_book}/comments/".format(**facts)
+
+    def stored(self, run_id: str) -> list[int]:
+        """The comments of one load (run id) that were stored, acknowledged or not."""
+        from discussions.models import Comment
+
+        return list(
+            Comment.objects.filter(
+                thread_id=self._thread_id, body__startswith=f"{self.body_prefix} {run_id}-"
+            ).values_list("pk", flat=True)
+        )
 
 
 REPLY_COUNT_MISMATCHES = """

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.actions import BookRating, CommentPost, MeetingRSVP, ProfileEdit, WriteAction
+from bench.actions import (
+    BookRating,
+    CommentPost,
+    FollowedComment,
+    MeetingRSVP,
+    ProfileEdit,
+    WriteAction,
+)
 from bench.ratelimits import RateLimitProbe, wrong_password
 
 # The budgets. Issue #7 set the query budget and the visitor book page's; issue #14 ("Fast the
@@ -145,6 +152,14 @@ REDIS_OUTAGE_COMMENT = ("/books/{book}/comments/", "/books/{book}/")
 
 # Write actions: measured for throughput (p99 budget) and replayed by the integrity load.
 WRITE_ACTIONS: list[WriteAction] = [ProfileEdit(), MeetingRSVP(), BookRating(), CommentPost()]
+# The email faults' load (issue #16): the big thread's comments swapped for comments on a
+# thread whose followers are known, so the emails owed are known (bench/email_faults.py).
+EMAIL_FAULT_ACTIONS: list[WriteAction] = [
+    ProfileEdit(),
+    MeetingRSVP(),
+    BookRating(),
+    FollowedComment(),
+]
 
 RATE_LIMIT_PROBES: list[RateLimitProbe] = [
     # RATE_LIMIT_LOGIN_FAILED "…,5/5m/key": five wrong passwords per account, then refused.

@@ -77,6 +77,11 @@ SIGNED_IN_MEMBER = 1
 OUTAGE_READER = 2  # reads the page the Redis outage's comments must appear on
 RATE_LIMITED_MEMBER = 99
 WRITERS = range(100, 150)  # the 50 simulated members of the integrity load
+# The email faults' thread (book MAIL_BOOK's): these members follow it with emails on, and
+# every writer follows it with emails off (so posting there changes no one's follow), so
+# each comment on it owes exactly one email to each of them.
+MAIL_FOLLOWERS = range(150, 153)
+MAIL_BOOK = 6
 
 
 def member_username(index: int) -> str:
@@ -132,7 +137,7 @@ def build_members(seed: int, sizes: Sizes) -> Facts:
                 display_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(WORDS).title()}",
                 bio=" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 30))),
                 time_zone=rng.choice(ZONES),
-                email_notifications=rng.random() < 0.7,
+                email_notifications=rng.random() < 0.7 or index in MAIL_FOLLOWERS,
                 date_joined=EPOCH + timedelta(minutes=index * 7),
             )
         )
@@ -445,6 +450,21 @@ WHERE sub.id = c.id AND c.reply_count <> sub.n
 """
 
 
+def build_mail_follows(seed: int, sizes: Sizes) -> Facts:
+    """Who follows the email faults' thread: the same rows at every size."""
+    from bookclub.accounts.models import User
+    from discussions.models import Follow, Thread
+
+    thread = Thread.objects.get(book__slug=book_slug(MAIL_BOOK))
+    wanted = {member_username(i): True for i in MAIL_FOLLOWERS}
+    wanted.update({member_username(i): False for i in WRITERS})
+    users = User.objects.filter(username__in=wanted).exclude(follows__thread=thread)
+    Follow.objects.bulk_create(
+        [Follow(thread=thread, user=user, email=wanted[user.username]) for user in users]
+    )
+    return {"mail_book": book_slug(MAIL_BOOK)}
+
+
 # In dependency order; clubs and meetings need members and books, comments need all three.
 BUILDERS: list[Callable[[int, Sizes], Facts]] = [
     build_members,
@@ -452,6 +472,7 @@ BUILDERS: list[Callable[[int, Sizes], Facts]] = [
     build_clubs_and_meetings,
     build_reads,
     build_comments,
+    build_mail_follows,
 ]
 
 

@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 LOG_DIR = ROOT / "var" / "bench"
 PYTHON = sys.executable
 
-DATABASE_NAME = "bookclub_bench"
+# Overridable so a second bench (another worktree) can share the PostgreSQL cluster without
+# rebuilding this one's database or taking its ports: defaults are the bench's own.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "bookclub_bench")
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "8100"))  # app servers from here up
+SMTP_PORT = PORT_BASE + 25  # the bench's mail server (bench/smtp_server.py)
 REDIS_URL = REDIS.url  # the bench's own server (bench/redis_server.py), never the machine's
 SECRET_KEY = secrets.token_urlsafe(50)
 

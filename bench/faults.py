@@ -22,6 +22,29 @@ REDIS_AFTER = 3.0  # seconds of pages read after Redis is back: it comes back em
 SIGNED_IN_MARK = "Log out"  # the header's button: on every page a signed-in member reads
 
 
+class FaultThread:
+    """A fault run on a thread of its own from the load's start (`_run`), its times in
+    seconds since then. Mixed into the dataclasses below, which hold `started` and `_thread`."""
+
+    started: float
+    _thread: threading.Thread | None
+
+    def now(self) -> float:
+        return time.monotonic() - self.started
+
+    def start(self, started: float) -> None:
+        self.started = started
+        self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        if self._thread:
+            self._thread.join()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
 @dataclass
 class Probe:
     at: float
@@ -32,7 +55,7 @@ class Probe:
 
 
 @dataclass
-class Outage:
+class Outage(FaultThread):
     """Stops PostgreSQL `delay` seconds into the load for `hold` seconds, then starts it."""
 
     ports: list[int]
@@ -47,23 +70,11 @@ class Outage:
     error: str = ""
     _thread: threading.Thread | None = None
 
-    def now(self) -> float:
-        return time.monotonic() - self.started
-
-    def start(self, started: float) -> None:
-        self.started = started
-        self._thread = threading.Thread(target=self._run, name="outage", daemon=True)
-        self._thread.start()
-
     def running(self) -> bool:
         """Until recovery plus a few seconds, so writes after the outage are checked too."""
         return self._thread is not None and (
             self._thread.is_alive() or self.now() < (self.window or (0, 0))[1] + 3
         )
-
-    def join(self) -> None:
-        if self._thread:
-            self._thread.join()
 
     @property
     def window(self) -> tuple[float, float] | None:
@@ -175,7 +186,7 @@ class Viewer:
 
 
 @dataclass
-class RedisOutage:
+class RedisOutage(FaultThread):
     """Stops the bench's Redis `delay` seconds into the load for `hold` seconds, then starts it.
 
     Meanwhile it reads `pages` ((name, path, expected text, signed in)) on every process as a
@@ -202,21 +213,9 @@ class RedisOutage:
     _thread: threading.Thread | None = None
     _turn: int = 0
 
-    def now(self) -> float:
-        return time.monotonic() - self.started
-
-    def start(self, started: float) -> None:
-        self.started = started
-        self._thread = threading.Thread(target=self._run, name="redis-outage", daemon=True)
-        self._thread.start()
-
     def running(self) -> bool:
         """Until the reads after Redis is back are done: the writers keep writing till then."""
         return self._thread is not None and self._thread.is_alive()
-
-    def join(self) -> None:
-        if self._thread:
-            self._thread.join()
 
     @property
     def window(self) -> tuple[float, float] | None:

@@ -1,13 +1,14 @@
 """The Redis server the bench owns, so its outage test stops nobody else's cache.
 
 Stopping the machine's Redis on 6379 would sign out every other program's users and empty
-their caches (other test runs, a dev server), so the bench starts its own on 127.0.0.1:6390,
-without persistence (a restart comes back empty, as a replaced cache node does), and only
-ever stops that one.
+their caches (other test runs, a dev server), so the bench starts its own on 127.0.0.1:6390
+(BENCH_REDIS_PORT overrides it, for a second bench beside this one), without persistence
+(a restart comes back empty, as a replaced cache node does), and only ever stops that one.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import redis
 
 @dataclass
 class RedisServer:
-    port: int = 6390
+    port: int = int(os.environ.get("BENCH_REDIS_PORT", "6390"))
 
     @property
     def url(self) -> str:

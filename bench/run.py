@@ -1,11 +1,13 @@
 #!/usr/bin/env python
-"""bookclub bench (issues #7 and #14): one command, `.venv/bin/python bench/run.py`.
+"""bookclub bench (issues #7, #14 and #16): one command, `.venv/bin/python bench/run.py`.
 
 Builds the bench dataset on PostgreSQL, counts SQL queries per page, measures throughput and
 latency with wrk against gunicorn in production settings (the bare /livez view as the ceiling),
 then runs the integrity load on two app processes while PostgreSQL is stopped and started, and
 checks the database and the rate limits afterwards; then loads them again while the bench's
-own Redis is stopped and started (nobody signed out, no error, nothing stale). Prints Markdown
+own Redis is stopped and started (nobody signed out, no error, nothing stale); then with a
+Celery worker sending to the bench's own mail server, while that refuses connections and
+while the worker is killed (no email lost or sent twice, no 5xx). Prints Markdown
 tables with a pass/fail per budget and check; exits 1 when any check fails. Logs go to
 var/bench/.
 """
@@ -25,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bench import dataset, environment, faults, integrity, server  # noqa: E402
+from bench.actions import FollowedComment  # noqa: E402
 from bench.config import (  # noqa: E402
+    EMAIL_FAULT_ACTIONS,
     OUTAGE_READ_PATH,
     QUERY_BUDGET,
     RATE_LIMIT_PROBES,
@@ -39,6 +43,7 @@ from bench.redis_server import REDIS  # noqa: E402
 from bench.report import Report  # noqa: E402
 from bench.throughput import measure_throughput, throughput_checks  # noqa: E402
 from bench.verdicts import (  # noqa: E402
+    email_fault_checks,
     integrity_checks,
     outage_checks,
     query_checks,
@@ -46,8 +51,8 @@ from bench.verdicts import (  # noqa: E402
 )
 
 TIME_LIMIT = 600  # seconds: the whole run, issue #7
-THROUGHPUT_PORT = 8100
-INTEGRITY_PORTS = [8101, 8102]
+THROUGHPUT_PORT = environment.PORT_BASE
+INTEGRITY_PORTS = [environment.PORT_BASE + 1, environment.PORT_BASE + 2]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -73,6 +78,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-faults", action="store_true", help="no PostgreSQL outage and no Redis outage"
     )
     parser.add_argument("--skip-redis-outage", action="store_true", help="no Redis outage")
+    parser.add_argument(
+        "--skip-email-faults",
+        action="store_true",
+        help="no email faults phase (mail server refusing connections, worker killed)",
+    )
+    parser.add_argument(
+        "--smtp-seconds",
+        type=float,
+        default=10,
+        help="how long the mail server refuses connections (default 10, issue #16)",
+    )
+    parser.add_argument(
+        "--integrity-only",
+        action="store_true",
+        help="build the dataset (one size, no query counts), then only the integrity phase: "
+        "load, outages, email faults",
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -127,7 +149,7 @@ def build_dataset(args, report: Report) -> dict[str, str]:
     from bench import queries
     from bench.config import PAGES
 
-    step("dataset: recreate bookclub_bench and migrate")
+    step(f"dataset: recreate {environment.DATABASE_NAME} and migrate")
     dataset.recreate_database()
     dataset.migrate()
     step(f"dataset: small ({dataset.SMALL})")
@@ -143,6 +165,15 @@ def build_dataset(args, report: Report) -> dict[str, str]:
     args.query_counts = (small, full)
     query_checks(report, small, full, budget=QUERY_BUDGET)
     return facts
+
+
+def build_dataset_only(args) -> dict[str, str]:
+    """The dataset at its one size, without the query counts (for --integrity-only)."""
+    step(f"dataset: recreate {environment.DATABASE_NAME} and migrate")
+    dataset.recreate_database()
+    dataset.migrate()
+    step(f"dataset: {args.sizes}")
+    return dataset.build(args.sizes, seed=args.seed)
 
 
 def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
@@ -210,6 +241,8 @@ def run_integrity(args, report: Report, facts: dict[str, str]) -> None:
         outage_checks(report, run, outage, workers_unchanged=pids_before == pids_after)
     if not (args.skip_faults or args.skip_redis_outage):
         run_redis_outage(args, report, facts, servers)
+    if not args.skip_email_faults:
+        run_email_faults(args, report, facts)
     for s in servers:
         s.stop()
 
@@ -266,6 +299,55 @@ def run_redis_outage(args, report: Report, facts: dict[str, str], servers) -> No
     )
 
 
+def run_email_faults(args, report: Report, facts: dict[str, str]) -> None:
+    """The writers again, with a real Celery worker and beat delivering to the bench's own
+    mail server: once while it refuses connections, once while the worker is killed."""
+    from bench.celery_worker import CeleryProcess
+    from bench.email_faults import SmtpRefusal, WorkerKill, drain, set_aside_owed_work
+    from bench.smtp_server import MailServer
+
+    set_aside = set_aside_owed_work()
+    server.clear_queues()
+    step("email faults: mail server, Celery worker and beat")
+    mail = MailServer(environment.SMTP_PORT).start()
+    beat, worker = CeleryProcess("beat").start(), CeleryProcess("worker").start()
+    followed = next(a for a in EMAIL_FAULT_ACTIONS if isinstance(a, FollowedComment))
+    for action in EMAIL_FAULT_ACTIONS:
+        action.prepare(facts)
+    faults_run = [
+        SmtpRefusal("mail server refusing connections", mail, delay=3, hold=args.smtp_seconds),
+        WorkerKill("worker killed mid-batch", mail, delay=3, hold=3, worker=worker),
+    ]
+    results = []
+    try:
+        for number, fault in enumerate(faults_run, start=2):
+            step(f"email faults: {len(dataset.WRITERS)} members writing, {fault.name}")
+            server.reset_rate_limits()  # every member's 20 posts, for emails to be owed
+            run = integrity.run_load(
+                ports=INTEGRITY_PORTS,
+                members=[dataset.member_username(index) for index in dataset.WRITERS],
+                actions=EMAIL_FAULT_ACTIONS,
+                facts=facts,
+                seconds=fault.delay + 2,
+                seed=args.seed + number,
+                on_start=fault.start,
+                keep_going=fault.running,
+            )
+            fault.join()
+            step(f"email faults: waiting for the emails owed ({fault.name})")
+            count = drain(followed, run, mail)
+            verifications = [
+                (action, action.verify([a for a in run.attempts if a.action == action.name]))
+                for action in EMAIL_FAULT_ACTIONS
+            ]
+            results.append((fault, run, count, verifications))
+    finally:
+        worker.stop()
+        beat.stop()
+        mail.stop()
+    email_fault_checks(report, results, set_aside=set_aside)
+
+
 def only_run() -> bool:
     """Hold the bench's lock for this process's life; False when another run holds it.
 
@@ -300,11 +382,14 @@ def main(argv: list[str] | None = None) -> int:
         print(compare_workers(args))
         return 0
     report = Report()
-    facts = build_dataset(args, report)
-    step("throughput: one app process, rate limits raised")
-    server.flush_redis()
-    measured = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
-    throughput_checks(report, measured, args.query_counts, write_factor=WRITE_P99_FACTOR)
+    if args.integrity_only:
+        facts = build_dataset_only(args)
+    else:
+        facts = build_dataset(args, report)
+        step("throughput: one app process, rate limits raised")
+        server.flush_redis()
+        measured = measure_throughput(args, facts, port=THROUGHPUT_PORT, log=step)
+        throughput_checks(report, measured, args.query_counts, write_factor=WRITE_P99_FACTOR)
     if not args.only:
         run_integrity(args, report, facts)
     elapsed = time.monotonic() - started

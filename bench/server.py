@@ -173,3 +173,23 @@ def flush_redis() -> None:
 def ensure_redis() -> None:
     """Redis backs sessions, cache and rate limits in production: the bench starts its own."""
     REDIS.ensure_up()
+
+
+def clear_queues() -> None:
+    """Drop the Celery messages waiting on the bench's broker (never flushdb there: the
+    queues' bindings must stay for the servers that declared them already)."""
+    from bookclub.celery import _PRIORITY_SUFFIXES
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(
+        *(queue + suffix for queue in ("default", "email") for suffix in _PRIORITY_SUFFIXES),
+        "unacked",
+        "unacked_index",
+    )
+
+
+def reset_rate_limits() -> None:
+    """A fresh posting window for every member, as after a minute without posts."""
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match="*ratelimit:*", count=1000):
+        client.delete(key)

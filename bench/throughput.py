@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from bench import dataset, server
 from bench.actions import WriteAction
 from bench.config import BARE, PAGES, WRITE_ACTIONS, Page
-from bench.environment import THROUGHPUT_LIMITS
+from bench.environment import PORT_BASE, THROUGHPUT_LIMITS
 from bench.load import WrkResult, run_wrk
 from bench.report import Report, table
 from bench.web import Browser
@@ -352,7 +352,7 @@ def compare_workers(args) -> str:
     apps = [
         server.Server(
             f"compare-{worker_class}-{workers}",
-            8110 + number,
+            PORT_BASE + 10 + number,
             THROUGHPUT_LIMITS,
             workers=workers,
             worker_class=worker_class,

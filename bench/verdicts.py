@@ -1,10 +1,12 @@
-"""Turning measurements into pass/fail checks: query budgets, integrity and the outages."""
+"""Turning measurements into pass/fail checks: query budgets, integrity, the outages and the
+email faults."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from bench.actions import Attempt, Verification, WriteAction
+from bench.email_faults import WorkerKill
 from bench.faults import HANG_LIMIT, RECOVERY_LIMIT, Outage, PageProbe, Posted, RedisOutage
 from bench.integrity import LoadRun
 from bench.ratelimits import RateLimitProbe
@@ -323,3 +325,77 @@ def redis_outage_checks(
             not problems,
             detail or f"{verification.checked} acknowledged writes verified",
         )
+
+
+def email_fault_checks(report: Report, results: list, *, set_aside: tuple[int, int]) -> None:
+    """Issue #16: under each email fault, 0 emails lost, 0 duplicated, no 5xx from requests."""
+    rows = []
+    for fault, run, count, _verifications in results:
+        during = [a for a in run.attempts if _in_window(a, fault.window)]
+        down, up = fault.window or (0.0, 0.0)
+        rows.append(
+            (
+                fault.name,
+                f"{down:.1f}–{up:.1f}s",
+                count.expected,
+                count.sent,
+                count.duplicated,
+                count.lost,
+                count.other,
+                f"{count.waited:.1f}s",
+                _statuses(during),
+            )
+        )
+    report.add(
+        "## Email faults (a Celery worker and beat, the bench's own mail server)\n\n"
+        + table(
+            [
+                "fault",
+                "held",
+                "emails expected",
+                "sent",
+                "duplicated",
+                "lost",
+                "other emails",
+                "all out after the load",
+                "requests during the fault",
+            ],
+            rows,
+        )
+        + f"\n\nSet aside before the phase (owed by the earlier loads, which ran without a"
+        f" worker): {set_aside[0]} fan-outs, {set_aside[1]} emails."
+    )
+    for fault, run, count, verifications in results:
+        group = f"email: {fault.name}"
+        window = fault.window
+        report.check(group, "fault injected and undone", not fault.error and window, fault.error)
+        if isinstance(fault, WorkerKill):
+            report.check(
+                group,
+                "the worker was killed mid-batch (emails sent before, some still owed)",
+                fault.sent_before_kill > 0 and fault.pending_at_kill > 0,
+                f"{fault.sent_before_kill} sent before, {fault.pending_at_kill} owed at the kill",
+            )
+        detail = "; ".join(count.problems)
+        report.check(
+            group,
+            "every email owed arrived (0 lost, none misaddressed)",
+            count.expected > 0 and not count.lost and not count.misaddressed,
+            detail or f"{count.sent} of {count.expected}",
+        )
+        report.check(group, "0 emails duplicated", not count.duplicated, detail or "none")
+        bad = [a for a in run.attempts if a.status is None or a.status >= 500]
+        report.check(
+            group,
+            "no 5xx and no lost connection, during the fault and after",
+            not bad and run.attempts,
+            _statuses(bad) if bad else f"{len(run.attempts)} writes answered < 500",
+        )
+        for action, verification in verifications:
+            problems = verification.problems
+            report.check(
+                group,
+                f"{action.name}: every acknowledged write stored exactly once",
+                not problems,
+                "; ".join(problems[:3]) or f"{verification.checked} acknowledged writes verified",
+            )

@@ -12,7 +12,7 @@ from email.errors import MessageError
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -116,9 +116,22 @@ def email_deliver(*, email_id: int) -> Delivery:
     """Send one pending email, holding its row's lock, and record what happened.
 
     Another delivery of the same row (a redelivered message, the sweeper's copy) skips a
-    locked row and finds a sent one sent: only a crash between the server accepting the
-    message and this commit can send it twice, and then with the same Message-ID.
+    locked row and finds a sent one sent. The row says "sent" before the message goes, and
+    the commit comes as soon as the server has taken it, before the goodbye (QUIT) that a
+    slow server may take seconds to answer: only a crash in that one commit's round trip
+    can send an email twice, and then with the same Message-ID.
     """
+    connection = get_connection()
+    try:
+        return _deliver_locked(email_id, connection)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - the message was taken (or refused) already
+            logger.info("Email %s: closing the mail connection failed", email_id, exc_info=True)
+
+
+def _deliver_locked(email_id: int, connection) -> Delivery:
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -130,15 +143,24 @@ def email_deliver(*, email_id: int) -> Delivery:
         email.attempts += 1
         headers = {**email.headers, "Message-ID": message_id(email.key)}
         message = EmailMessage(
-            subject=email.subject, body=email.body, to=[email.to], headers=headers
+            subject=email.subject,
+            body=email.body,
+            to=[email.to],
+            headers=headers,
+            connection=connection,
         )
-        try:
-            message.send()
-        except Exception as error:
-            return _record_failure(email, error)
+        # Written before sending (uncommitted, under the lock): once the server has the
+        # message only the commit is left; a failure below writes the row over again.
         email.status = OutboundEmail.Status.SENT
         email.sent_at = timezone.now()
         email.save(update_fields=["status", "sent_at", "attempts"])
+        try:
+            # Opened here, the connection stays open after the send: QUIT waits for the commit.
+            connection.open()
+            message.send()
+        except Exception as error:
+            email.status, email.sent_at = OutboundEmail.Status.PENDING, None
+            return _record_failure(email, error)
     return Delivery("sent")
 
 
@@ -148,12 +170,12 @@ def _record_failure(email: OutboundEmail, error: Exception) -> Delivery:
         if not is_permanent(error):
             email.last_error = f"Gave up after {email.attempts} attempts. {email.last_error}"
         email.status = OutboundEmail.Status.FAILED
-        email.save(update_fields=["status", "attempts", "last_error"])
+        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
         logger.warning("Email %s to %s failed for good: %s", email.key, email.to, email.last_error)
         return Delivery("failed")
     wait = backoff(email.attempts)
     email.due_at = timezone.now() + timedelta(seconds=wait)
-    email.save(update_fields=["attempts", "last_error", "due_at"])
+    email.save(update_fields=["status", "sent_at", "attempts", "last_error", "due_at"])
     logger.info(
         "Email %s: attempt %d failed (%s); again in %.0f s",
         email.key,

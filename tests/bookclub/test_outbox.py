@@ -89,6 +89,56 @@ def test_every_attempt_carries_the_same_message_id(smtp):
     assert first == message_id("notification:1")
 
 
+class WorkerDied(BaseException):
+    """What a SIGKILL is to the code it interrupts: nothing after it runs, no except clause."""
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real mail server on loopback (the bench's), and Django's SMTP backend pointed at it."""
+    from bench.smtp_server import MailServer
+
+    server = MailServer(port=0).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+    yield server
+    server.stop()
+
+
+def test_a_worker_dying_after_the_server_took_an_email_does_not_send_it_twice(
+    mail_server, monkeypatch
+):
+    """The server has the message; the worker dies saying goodbye (QUIT), or while a slow
+    server takes its time answering it: the email must already be recorded as sent, or the
+    sweeper's copy sends it again (found by the bench's worker-kill fault)."""
+    email = queue()
+
+    def dies(smtp_connection):
+        raise WorkerDied
+
+    monkeypatch.setattr(smtplib.SMTP, "quit", dies)
+    with pytest.raises(WorkerDied):
+        email_deliver(email_id=email.pk)
+    monkeypatch.undo()
+    assert [d.to for d in mail_server.delivered] == ["kathy@example.org"]
+    assert email_deliver(email_id=email.pk).status == "skipped", "the sweeper's copy"
+    assert [d.to for d in mail_server.delivered] == ["kathy@example.org"]
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT and email.attempts == 1
+
+
+def test_an_email_refused_by_a_real_mail_server_stays_owed_and_goes_once_it_is_back(mail_server):
+    email = queue()
+    mail_server.refuse()
+    assert email_deliver(email_id=email.pk).status == "retry"
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING and email.sent_at is None
+    assert "ConnectionRefusedError" in email.last_error
+    mail_server.accept()
+    assert email_deliver(email_id=email.pk).status == "sent"
+    assert [d.to for d in mail_server.delivered] == ["kathy@example.org"]
+
+
 @pytest.mark.parametrize(
     "error",
     [
