@@ -98,7 +98,7 @@ def test_production_sends_hsts_csp_and_secure_cookies_and_redirects_to_https(tmp
         env={**env, "DJANGO_SETTINGS_MODULE": "bookclub.settings"},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a loaded CI machine: the probe migrates a database first
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -130,6 +130,6 @@ def test_session_cookie_is_secure_httponly_and_samesite_in_production():
         env={**env, "DJANGO_SETTINGS_MODULE": "bookclub.settings"},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a loaded CI machine: the probe migrates a database first
     )
     assert result.stdout.split() == ["True", "True", "Lax", "True"], result.stderr
