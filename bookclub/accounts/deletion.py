@@ -34,6 +34,11 @@ def _leave_clubs(user: User) -> None:
     from discussions.services.clubs import membership_remove
 
     for membership in Membership.objects.filter(user=user).select_related("club", "user"):
+        if membership.club.owner_id == user.pk:
+            raise AccountDeletionRefused(
+                f"You own {membership.club.name}: hand it to another member first (“Make "
+                "owner” on the club's Manage page), then delete your account."
+            )
         try:
             membership_remove(membership=membership)
         except ValidationError:
