@@ -1,10 +1,10 @@
 """In real Chromium: a reader turns on two-factor authentication with an authenticator app,
 logs out and back in with a code, and deletes their account (#18 items 6 and 7).
 
-Written as steps (functions taking the page) so the lead can join this story to the
-reader's library story (tests/e2e/test_reader_library.py): log in, then the library's
-steps, then these. The authenticator app is pyotp, computing codes from the secret the
-page shows, as a phone app would from the QR code.
+Written as steps (functions taking the page): the reader's library story
+(tests/e2e/test_reader_library.py) ends with them too, on the member it signed up. The
+authenticator app is pyotp, computing codes from the secret the page shows, as a phone
+app would from the QR code.
 """
 
 import time
@@ -20,14 +20,14 @@ from tests.e2e.browsing import PASSWORD, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def turn_on_two_factor(page) -> pyotp.TOTP:
+def turn_on_two_factor(page, password: str = PASSWORD) -> pyotp.TOTP:
     """From the profile page to an active authenticator app; returns the "app"."""
     page.goto("/profile/")
     page.get_by_role("link", name="Two-factor authentication").click()
     page.get_by_role("link", name="Set up an authenticator app").click()
     # Changing how one logs in asks for the password again, however recent the log-in.
     expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.get_by_role("button", name="Confirm").click()
     secret = page.locator("#authenticator_secret").input_value()
     app = pyotp.TOTP(secret)
@@ -46,11 +46,11 @@ def log_out(page) -> None:
     expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
 
 
-def log_in_with_a_code(page, user, app: pyotp.TOTP) -> str:
+def log_in_with_a_code(page, username: str, app: pyotp.TOTP, password: str = PASSWORD) -> str:
     """The password alone is not enough any more: the second step asks for a code."""
     page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Log in: your second step")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
@@ -75,10 +75,10 @@ def see_where_they_are_logged_in(page) -> None:
     expect(page.get_by_role("main")).to_contain_text("This browser")
 
 
-def delete_the_account(page, code: str) -> None:
+def delete_the_account(page, code: str, password: str = PASSWORD) -> None:
     page.goto("/profile/")
     page.get_by_role("link", name="Delete your account").click()
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.fill("input[name=code]", code)
     page.get_by_role("button", name="Delete my account").click()
     expect(page.get_by_role("status")).to_contain_text("Your account is deleted")
@@ -99,7 +99,7 @@ def test_two_factor_log_in_then_deleting_the_account(page, make_user):
     log_in(page, reader)
     app = turn_on_two_factor(page)
     log_out(page)
-    used = log_in_with_a_code(page, reader, app)
+    used = log_in_with_a_code(page, reader.username, app)
     see_where_they_are_logged_in(page)
     delete_the_account(page, a_code_not_yet_used(app, used))
 

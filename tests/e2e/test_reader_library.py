@@ -1,10 +1,10 @@
 """A reader's own library in real Chromium: sign up, import a Goodreads CSV and watch it
 run, see the shelves, mark a book as read from the book page, see the stats, export the
-ZIP and open it.
+ZIP and open it, turn on two-factor sign-in, log out and back in with a code, and delete
+the account (issue #18's browser story).
 
-One journey in numbered steps, each a function taking the `Journey` it shares, so more
-steps (two-factor sign-in, deleting the account) can be appended to `STEPS` and run on
-the same member.
+One journey in numbered steps, each a function taking the `Journey` it shares; the
+two-factor and deletion steps are tests/e2e/test_account_security.py's.
 """
 
 from __future__ import annotations
@@ -16,12 +16,20 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Book
 from tests.discussions.conftest import ishiguro_catalog
 from tests.e2e.browsing import sign_up
+from tests.e2e.test_account_security import (
+    a_code_not_yet_used,
+    delete_the_account,
+    log_in_with_a_code,
+    log_out,
+    turn_on_two_factor,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,12 +40,15 @@ GOODREADS = Path(__file__).parents[1] / "discussions" / "fixtures" / "goodreads_
 class Journey:
     page: Page
     username: str = "stevens"
+    password: str = "a long enough passphrase 42"
+    authenticator: pyotp.TOTP | None = None
+    last_code: str = ""
     books: dict[str, Book] = field(default_factory=dict)
     console_errors: list[str] = field(default_factory=list)
 
 
 def step_1_sign_up(j: Journey) -> None:
-    sign_up(j.page, j.username)
+    sign_up(j.page, j.username, j.password)
 
 
 def step_2_import_goodreads_and_watch_the_progress(j: Journey) -> None:
@@ -107,7 +118,24 @@ def step_6_export_and_open_the_zip(j: Journey) -> None:
     assert shelves["A Wizard of Earthsea (Earthsea Cycle, #1)"] == "to-read"
 
 
-# Later steps (two-factor sign-in, deleting the account) go at the end of this list.
+def step_7_turn_on_two_factor(j: Journey) -> None:
+    j.authenticator = turn_on_two_factor(j.page, j.password)
+
+
+def step_8_log_out_and_back_in_with_a_code(j: Journey) -> None:
+    log_out(j.page)
+    j.last_code = log_in_with_a_code(j.page, j.username, j.authenticator, j.password)
+
+
+def step_9_delete_the_account(j: Journey) -> None:
+    delete_the_account(j.page, a_code_not_yet_used(j.authenticator, j.last_code), j.password)
+    j.page.goto("/accounts/login/")
+    j.page.fill("input[name=login]", j.username)
+    j.page.fill("input[name=password]", j.password)
+    j.page.get_by_role("main").get_by_role("button", name="Log in").click()
+    expect(j.page.get_by_role("main")).to_contain_text("not correct")
+
+
 STEPS = [
     step_1_sign_up,
     step_2_import_goodreads_and_watch_the_progress,
@@ -115,12 +143,17 @@ STEPS = [
     step_4_mark_a_book_as_read_from_its_page,
     step_5_see_the_stats,
     step_6_export_and_open_the_zip,
+    step_7_turn_on_two_factor,
+    step_8_log_out_and_back_in_with_a_code,
+    step_9_delete_the_account,
 ]
 
 
 @pytest.fixture
 def journey(page) -> Journey:
     journey = Journey(page=page, books=ishiguro_catalog())
+    # A code waits up to 30 s for the next one anyway; a busy machine needs more than 10 s.
+    page.set_default_timeout(30_000)
     page.on("console", lambda m: m.type == "error" and journey.console_errors.append(m.text))
     return journey
 
