@@ -14,6 +14,7 @@ from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+EARLY = "What are the exchanges for?"
 QUESTION = "Why does Tommy rage in the field?"
 DUE = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
 
@@ -36,6 +37,19 @@ def schedule_section(page, title, first, last):
     schedule.get_by_label("Due").fill(DUE)
     schedule.get_by_role("button", name="Add to the schedule").click()
     expect(schedule.locator(".section-list")).to_contain_text(title)
+
+
+def ask(page, bank, body, section):
+    page.goto(bank)
+    page.get_by_label("Your question").fill(body)
+    page.get_by_label("About").select_option(label=section)
+    page.get_by_role("button", name="Add question").click()
+    expect(page.get_by_text("Question added.")).to_be_visible()
+
+
+def group(page, section):
+    """The question bank's group of questions about one section."""
+    return page.locator(".question-group").filter(has=page.get_by_role("heading", name=section))
 
 
 def record_progress(page, read_url, format_label, fields, expected):
@@ -121,7 +135,7 @@ def test_a_club_runs_a_whole_cycle_and_each_member_sees_only_what_their_position
     ).to_be_visible()
     read_url = org.url.split("#")[0]
     schedule_section(org, "Part One", 0, 40)
-    schedule_section(org, "Part Two", 41, 100)
+    schedule_section(org, "Part Two", 41, 90)
     org.get_by_role("link", name="Schedule a meeting on a section").click()
     org.get_by_label("Section").select_option(label="Never Let Me Go: Part Two")
     org.get_by_label("Title").fill("Part Two night")
@@ -134,47 +148,63 @@ def test_a_club_runs_a_whole_cycle_and_each_member_sees_only_what_their_position
     meeting_url = org.url.split("#")[0]
 
     # Three members record progress in three formats, at three different positions.
-    record_progress(a, read_url, "A section", {"Finished section": "Part One"}, "Part One")
+    record_progress(a, read_url, "A section", {"Finished section": "Part One"}, "finished Part One")
     record_progress(
         b,
         read_url,
         "A page of my edition",
         {"Page reached": "280", "Pages in my edition": "300"},
-        "280",
+        "page 280 of 300",
     )
     record_progress(
         c,
         read_url,
         "A time in the audiobook",
         {"Time reached": "1:00:00", "Audiobook length": "10:00:00"},
-        "1:00:00",
+        "1:00:00 of 10:00:00",
     )
 
-    # Ben, past Part Two, proposes a question about it; the others have not reached it.
+    # Ann asks about Part One: Ben, past it, reads it in full; Cat, at 10%, sees the gate.
     bank = club_url + "books/never-let-me-go/questions/"
+    ask(a, bank, EARLY, "Part One")
     b.goto(bank)
-    b.get_by_label("Your question").fill(QUESTION)
-    b.get_by_label("About").select_option(label="Part Two")
-    b.get_by_role("button", name="Add question").click()
-    card = b.locator(".question").filter(has_text=QUESTION)
-    expect(card).to_be_visible()
-    expect(b.locator(".spoiler-gate")).to_have_count(0)
+    expect(group(b, "Part One")).to_contain_text(EARLY)
+    expect(b.get_by_text(EARLY)).to_be_visible()
+    c.goto(bank)
+    expect(group(c, "Part One").locator(".spoiler-gate")).to_contain_text(
+        "About Part One — you haven't reached it yet."
+    )
+    expect(c.get_by_text(EARLY)).to_be_hidden()
+
+    # Ben, at 93%, past Part Two's 90%, asks about it; Ann and Cat, before it, vote for it
+    # behind the gate. The organiser pins it.
+    ask(b, bank, QUESTION, "Part Two")
+    expect(b.get_by_text(QUESTION)).to_be_visible()
     for page in (a, c):
         page.goto(bank)
-        gate = page.locator(".spoiler-gate")
-        expect(gate).to_contain_text("About Part Two — you haven't reached it yet.")
+        later = group(page, "Part Two")
+        expect(later.locator(".spoiler-gate")).to_contain_text(
+            "About Part Two — you haven't reached it yet."
+        )
         expect(page.get_by_text(QUESTION)).to_be_hidden()
-        # Voting is open to every member; the card keeps its gate.
-        page.locator(".question").get_by_role("button", name="Upvote").click()
-        expect(page.locator(".question").get_by_role("button", name="Upvoted")).to_be_visible()
+        later.get_by_role("button", name="Upvote").click()
+        expect(later.get_by_role("button", name="Upvoted")).to_be_visible()
     expect(a.get_by_role("button", name="Pin")).to_have_count(0)  # organisers only
     org.goto(bank)
-    org.get_by_role("button", name="Pin").click()
+    group(org, "Part Two").get_by_role("button", name="Pin").click()
     expect(org.locator(".question.is-pinned")).to_contain_text("2 votes")
+
+    # The meeting's page (about Part Two) gates it the same way.
+    for page in (a, b, c):
+        page.goto(meeting_url)
+    expect(b.locator("#questions")).to_contain_text(QUESTION)
+    for page in (a, c):
+        expect(page.locator("#questions .spoiler-gate")).to_contain_text("About Part Two")
+        expect(page.get_by_text(QUESTION)).to_be_hidden()
 
     # Ben answers it in the question's thread.
     b.goto(bank)
-    b.locator(".question").get_by_role("link", name="0 answers").click()
+    group(b, "Part Two").get_by_role("link", name="0 answers").click()
     b.get_by_role("textbox", name="Comment").fill("Because he knows, long before Kathy does.")
     b.get_by_role("button", name="Post comment").click()
     expect(b.locator("#comment-list")).to_contain_text("long before Kathy")
