@@ -16,6 +16,7 @@ from discussions.forms.clubs import RecapForm
 from discussions.models import Club, Meeting
 from discussions.services import agenda as services
 from discussions.services.errors import DiscussionError
+from discussions.services.spoilers import is_safe_for, progress_for_meeting, progress_position
 from discussions.views.base import HtmxHttpRequest
 from discussions.views.common import error_response, member_post
 
@@ -29,13 +30,23 @@ def agenda_url(meeting: Meeting) -> str:
 def _agenda_context(request: HtmxHttpRequest, club: Club, meeting: Meeting, **forms) -> dict:
     agenda = services.agenda_of(meeting)
     saved = bool(agenda and agenda.body)
+    is_organiser = permissions.can_organise(request.user, club)
+    # Only the meeting's own section matters here, so it is the one the position is read
+    # against (no query for the book's other sections).
+    progress = progress_for_meeting(user=request.user, meeting=meeting)
+    position = progress_position(progress, [meeting.section] if meeting.section else [])
     return {
         "club": club,
         "meeting": meeting,
         "agenda": agenda,
         "body": agenda.body if saved else services.agenda_draft(meeting=meeting),
         "is_draft": not saved,
-        "is_organiser": permissions.can_organise(request.user, club),
+        "is_organiser": is_organiser,
+        # The agenda quotes the section's questions and threads: a member who has not
+        # reached it is asked first (the spoiler gate), organisers prepare it regardless.
+        "gated": not (
+            is_organiser or is_safe_for(position, meeting.section) or "show" in request.GET
+        ),
         "can_take_notes": permissions.can_take_notes(request.user, meeting),
         "notes_form": forms.get("notes_form")
         or NotesForm(initial={"notes": agenda.notes if agenda else ""}),

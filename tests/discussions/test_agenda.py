@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.models import RSVP, Membership, Notification, ReadingSection
+from discussions.models import RSVP, Membership, Notification, ReadingProgress, ReadingSection
 from discussions.services.comments import comment_create, thread_for_meeting
 from discussions.services.contributions import quote_create
 from discussions.services.questions import question_create, question_pin, question_vote
@@ -32,8 +32,10 @@ def club(make_club, organiser, member):
 
 
 @pytest.fixture
-def meeting(club, make_meeting, book):
+def meeting(club, make_meeting, book, member):
     section = ReadingSection.objects.create(book=book, position=1, title="Part One")
+    # The member has read the section: the agenda about it is no spoiler for them.
+    ReadingProgress.objects.create(user=member, book=book, section=section)
     return make_meeting(club, book=book, section=section, title="Part One night")
 
 
@@ -218,3 +220,22 @@ def test_the_agenda_page_costs_the_same_queries_however_much_there_is(
     with django_assert_max_num_queries(12):
         page = client.get(url("agenda_detail", meeting)).content.decode()
     assert "Question 0" in page and "Quote 7" in page
+
+
+def test_a_member_who_has_not_reached_the_section_is_asked_before_the_agenda_shows(
+    client, make_user, organiser, meeting
+):
+    behind = make_user(display_name="Bea Behind")
+    Membership.objects.create(club=meeting.club, user=behind)
+    ask(meeting, organiser, "Why does Tommy rage in the field?")
+    as_user(client, behind)
+
+    for name in ("agenda_detail", "agenda_print"):
+        page = client.get(url(name, meeting)).content.decode()
+        assert "you haven't reached it yet" in page
+        assert "Why does Tommy rage" not in page
+        shown = client.get(url(name, meeting) + "?show=1").content.decode()
+        assert "Why does Tommy rage" in shown
+
+    as_user(client, organiser)
+    assert "Why does Tommy rage" in client.get(url("agenda_detail", meeting)).content.decode()
