@@ -14,19 +14,11 @@ from discussions.models.meetings import ReadingSection
 
 
 class ClubReadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ClubReadQuerySet:
-        return self.filter(club__in=Club.objects.visible_to(user))
-
     def of_member(self, user) -> ClubReadQuerySet:
         """Reads of the clubs the user belongs to (membership implies visibility)."""
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(club__memberships__user=user)
-
-    def current(self, today: date | None = None) -> ClubReadQuerySet:
-        """Reads that have started and still have a section due today or later."""
-        today = today or timezone.localdate()
-        return self.filter(starts_on__lte=today, schedule__due_on__gte=today).distinct()
 
     def in_club(self, club: Club, pk: int) -> ClubRead | None:
         read = self.select_related("book").filter(club=club, pk=pk).first()
